@@ -1,0 +1,62 @@
+"""OpenTelemetry instrumentation for Amazon Bedrock through botocore.
+
+Usage::
+
+    from opentelemetry_instrumentation_bedrock import BedrockInstrumentor
+
+    BedrockInstrumentor().instrument()  # global tracer and meter providers
+    # or: BedrockInstrumentor().instrument(tracer_provider=tp, meter_provider=mp)
+
+Every ``Converse`` and ``InvokeModel`` call then produces one CLIENT span with the GenAI semantic
+convention attributes, and points on ``gen_ai.client.operation.duration``, ``gen_ai.client.token.usage``
+and ``gen_ai.server.request.duration``. See docs/reference.md for every attribute and metric.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from typing import Any, Optional
+
+from opentelemetry.instrumentation.instrumentor import BaseInstrumentor  # type: ignore[attr-defined]
+
+from .instruments import Telemetry
+from .package import _instruments
+from .patch import Patch
+from .version import __version__
+
+__all__ = ["BedrockInstrumentor", "__version__"]
+
+_log = logging.getLogger(__name__)
+
+
+class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
+    """Instruments Amazon Bedrock runtime calls made through botocore (and so boto3)."""
+
+    _patch: Optional[Patch] = None
+
+    def instrumentation_dependencies(self) -> Collection[str]:
+        return _instruments
+
+    def _instrument(self, **kwargs: Any) -> None:
+        from botocore.client import BaseClient
+
+        telemetry = Telemetry.create(kwargs.get("tracer_provider"), kwargs.get("meter_provider"))
+        # logger_provider is accepted now and used by opt-in content events.
+        patch = Patch(BaseClient._make_api_call, telemetry)
+        BaseClient._make_api_call = patch.wrapper
+        self._patch = patch
+
+    def _uninstrument(self, **kwargs: Any) -> None:
+        from botocore.client import BaseClient
+
+        patch = self._patch
+        if patch is None:
+            return
+        patch.active = False
+        if BaseClient.__dict__.get("_make_api_call") is patch.wrapper:
+            BaseClient._make_api_call = patch.original
+        else:
+            # Someone wrapped our wrapper; removing it would drop theirs. It now only passes through.
+            _log.debug("bedrock instrumentation: _make_api_call was re-wrapped; leaving a pass-through")
+        self._patch = None

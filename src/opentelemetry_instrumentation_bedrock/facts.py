@@ -1,0 +1,88 @@
+"""What one call taught us, in plain fields, plus the coercions that keep user data out of trouble.
+
+Parsers fill a ``ResponseFacts``; only ``call.Call`` turns it into telemetry. Values arriving from
+request or response bodies are untrusted: every helper here returns ``None`` rather than a wrong type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class ResponseFacts:
+    """Facts learned from a response. ``None`` means "not reported", never zero."""
+
+    __slots__ = (
+        "cache_read_tokens",
+        "cache_write_tokens",
+        "finish_reasons",
+        "input_tokens",
+        "output_tokens",
+        "response_id",
+        "response_model",
+        "server_latency_s",
+    )
+
+    def __init__(self) -> None:
+        self.input_tokens: int | None = None
+        self.output_tokens: int | None = None
+        self.cache_read_tokens: int | None = None
+        self.cache_write_tokens: int | None = None
+        self.finish_reasons: tuple[str, ...] | None = None
+        self.response_id: str | None = None
+        self.response_model: str | None = None
+        self.server_latency_s: float | None = None
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"ResponseFacts({fields})"
+
+
+def as_int(value: Any) -> int | None:
+    """A non-negative int, or None (bools and floats with fractions are rejected)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def as_number(value: Any) -> float | int | None:
+    """An int or float (not bool), or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+def as_str(value: Any) -> str | None:
+    """A non-empty string, or None."""
+    return value if isinstance(value, str) and value else None
+
+
+def as_str_tuple(value: Any) -> tuple[str, ...] | None:
+    """A tuple of strings from a list (or a single string), or None if anything else is in it."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    """The value if it is a mapping, else an empty one, so lookups can chain safely."""
+    return value if isinstance(value, Mapping) else _EMPTY
+
+
+def first_mapping(value: Any) -> Mapping[str, Any]:
+    """The first element of a list if it is a mapping (``choices[0]``, ``results[0]``)."""
+    if isinstance(value, (list, tuple)) and value:
+        return as_mapping(value[0])
+    return _EMPTY
+
+
+_EMPTY: Mapping[str, Any] = {}

@@ -1,0 +1,57 @@
+"""The tracer and histograms, created once per ``instrument()`` with the GenAI semconv bucket advice."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from opentelemetry.metrics import Histogram, Meter, MeterProvider, get_meter
+from opentelemetry.trace import Tracer, TracerProvider, get_tracer
+
+from . import semconv as sc
+from .version import __version__
+
+INSTRUMENTATION_NAME = "opentelemetry_instrumentation_bedrock"
+
+# Bucket boundaries advised by the GenAI metrics conventions.
+DURATION_BUCKETS = (0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92)
+TOKEN_BUCKETS = (
+    1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+)  # fmt: skip
+
+
+class Telemetry:
+    """Everything a call needs to emit: one tracer and the histograms."""
+
+    __slots__ = ("client_duration", "server_duration", "token_usage", "tracer")
+
+    def __init__(self, tracer: Tracer, meter: Meter) -> None:
+        self.tracer = tracer
+        self.client_duration: Histogram = meter.create_histogram(
+            sc.GEN_AI_CLIENT_OPERATION_DURATION,
+            unit="s",
+            description="GenAI operation duration.",
+            explicit_bucket_boundaries_advisory=list(DURATION_BUCKETS),
+        )
+        self.token_usage: Histogram = meter.create_histogram(
+            sc.GEN_AI_CLIENT_TOKEN_USAGE,
+            unit="{token}",
+            description="Number of input and output tokens used.",
+            explicit_bucket_boundaries_advisory=list(TOKEN_BUCKETS),
+        )
+        self.server_duration: Histogram = meter.create_histogram(
+            sc.GEN_AI_SERVER_REQUEST_DURATION,
+            unit="s",
+            description=(
+                "Generative AI server request duration such as time-to-last byte or last output token."
+            ),
+            explicit_bucket_boundaries_advisory=list(DURATION_BUCKETS),
+        )
+
+    @classmethod
+    def create(
+        cls, tracer_provider: Optional[TracerProvider] = None, meter_provider: Optional[MeterProvider] = None
+    ) -> Telemetry:
+        """Build from the given providers, or the global ones."""
+        tracer = get_tracer(INSTRUMENTATION_NAME, __version__, tracer_provider)
+        meter = get_meter(INSTRUMENTATION_NAME, __version__, meter_provider)
+        return cls(tracer, meter)

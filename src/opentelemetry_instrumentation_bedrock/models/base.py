@@ -1,0 +1,125 @@
+"""The contract every InvokeModel body family implements, and helpers they share.
+
+A family is three pure functions over parsed JSON: which GenAI operation the request is, which
+``gen_ai.request.*`` attributes it carries, and what the response reports (usage, finish reasons, id,
+model). They never raise on odd input: missing or mistyped fields are simply not reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Callable, Optional
+
+from opentelemetry.util.types import AttributeValue
+
+from .. import semconv as sc
+from ..facts import ResponseFacts, as_int, as_number, as_str, as_str_tuple
+from ..finish_reasons import normalize_all
+
+Body = Mapping[str, Any]
+Attributes = dict[str, AttributeValue]
+
+
+class ModelFamily:
+    """One InvokeModel body schema. ``reads_body`` False means the response body is left untouched."""
+
+    __slots__ = ("name", "operation", "parse_request", "parse_response", "prefixes", "reads_body")
+
+    def __init__(
+        self,
+        name: str,
+        prefixes: tuple[str, ...],
+        operation: Callable[[Body], str],
+        parse_request: Callable[[Body, Attributes], None],
+        parse_response: Optional[Callable[[Body, ResponseFacts], None]],
+    ) -> None:
+        self.name = name
+        self.prefixes = prefixes
+        self.operation = operation
+        self.parse_request = parse_request
+        self.parse_response = parse_response
+        self.reads_body = parse_response is not None
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"ModelFamily({self.name!r})"
+
+
+def put_params(
+    attrs: Attributes,
+    *,
+    max_tokens: Any = None,
+    temperature: Any = None,
+    top_p: Any = None,
+    top_k: Any = None,
+    stop: Any = None,
+    seed: Any = None,
+    choice_count: Any = None,
+    frequency_penalty: Any = None,
+    presence_penalty: Any = None,
+) -> None:
+    """Add the request parameters that are present and well-typed; ignore the rest."""
+    _put(attrs, sc.GEN_AI_REQUEST_MAX_TOKENS, as_int(max_tokens))
+    _put(attrs, sc.GEN_AI_REQUEST_TEMPERATURE, as_number(temperature))
+    _put(attrs, sc.GEN_AI_REQUEST_TOP_P, as_number(top_p))
+    _put(attrs, sc.GEN_AI_REQUEST_TOP_K, as_number(top_k))
+    _put(attrs, sc.GEN_AI_REQUEST_STOP_SEQUENCES, as_str_tuple(stop))
+    _put(attrs, sc.GEN_AI_REQUEST_SEED, as_int(seed))
+    count = as_int(choice_count)
+    if count is not None and count != 1:  # semconv: only when not 1
+        attrs[sc.GEN_AI_REQUEST_CHOICE_COUNT] = count
+    _put(attrs, sc.GEN_AI_REQUEST_FREQUENCY_PENALTY, as_number(frequency_penalty))
+    _put(attrs, sc.GEN_AI_REQUEST_PRESENCE_PENALTY, as_number(presence_penalty))
+
+
+def _put(attrs: Attributes, key: str, value: AttributeValue | None) -> None:
+    if value is not None:
+        attrs[key] = value
+
+
+def set_usage(
+    facts: ResponseFacts,
+    input_tokens: Any = None,
+    output_tokens: Any = None,
+    cache_read: Any = None,
+    cache_write: Any = None,
+) -> None:
+    """Record usage as the body reports it; ``input_tokens`` here excludes cache (Bedrock's own split)."""
+    facts.input_tokens = as_int(input_tokens)
+    facts.output_tokens = as_int(output_tokens)
+    facts.cache_read_tokens = as_int(cache_read)
+    facts.cache_write_tokens = as_int(cache_write)
+
+
+def set_finish(facts: ResponseFacts, *raw: Any) -> None:
+    """Record normalised finish reasons when at least one is a string."""
+    reasons = normalize_all(raw)
+    if reasons:
+        facts.finish_reasons = reasons
+
+
+def set_identity(facts: ResponseFacts, response_id: Any = None, model: Any = None) -> None:
+    """Record the response id and model; numeric ids (AI21 Jurassic) are kept as text."""
+    if isinstance(response_id, int) and not isinstance(response_id, bool):
+        response_id = str(response_id)
+    facts.response_id = as_str(response_id)
+    facts.response_model = as_str(model)
+
+
+def chat(_body: Body) -> str:
+    """Operation for message-shaped requests."""
+    return sc.OP_CHAT
+
+
+def text_completion(_body: Body) -> str:
+    """Operation for prompt-shaped requests."""
+    return sc.OP_TEXT_COMPLETION
+
+
+def embeddings(_body: Body) -> str:
+    """Operation for embedding requests."""
+    return sc.OP_EMBEDDINGS
+
+
+def chat_unless_prompt(body: Body) -> str:
+    """Families that accept both shapes: a raw ``prompt`` string is a text completion."""
+    return sc.OP_TEXT_COMPLETION if "prompt" in body and "messages" not in body else sc.OP_CHAT

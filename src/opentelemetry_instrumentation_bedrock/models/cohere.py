@@ -1,0 +1,48 @@
+"""Cohere Command (``prompt``/``generations``) and Command R (``message``/``text``) bodies."""
+
+from __future__ import annotations
+
+from ..facts import ResponseFacts, as_mapping
+from .base import Attributes, Body, ModelFamily, chat, put_params, set_finish, set_identity, text_completion
+
+
+def parse_request(body: Body, attrs: Attributes) -> None:
+    """Both generations share Cohere's parameter names (``p``, ``k``)."""
+    put_params(
+        attrs,
+        max_tokens=body.get("max_tokens"),
+        temperature=body.get("temperature"),
+        top_p=body.get("p"),
+        top_k=body.get("k"),
+        stop=body.get("stop_sequences"),
+        seed=body.get("seed"),
+        choice_count=body.get("num_generations"),
+        frequency_penalty=body.get("frequency_penalty"),
+        presence_penalty=body.get("presence_penalty"),
+    )
+
+
+def parse_command_response(body: Body, facts: ResponseFacts) -> None:
+    """One finish reason per generation; usage is only in Bedrock's headers."""
+    generations = body.get("generations")
+    if isinstance(generations, list):
+        set_finish(facts, *(as_mapping(g).get("finish_reason") for g in generations))
+    set_identity(facts, body.get("id"))
+
+
+def parse_command_r_response(body: Body, facts: ResponseFacts) -> None:
+    """Command R answers with one ``finish_reason`` and a ``response_id``."""
+    set_finish(facts, body.get("finish_reason"))
+    set_identity(facts, body.get("response_id") or body.get("generation_id"))
+
+
+COMMAND = ModelFamily(
+    "cohere_command",
+    ("cohere.command-text", "cohere.command-light"),
+    text_completion,
+    parse_request,
+    parse_command_response,
+)
+COMMAND_R = ModelFamily(
+    "cohere_command_r", ("cohere.command-r",), chat, parse_request, parse_command_r_response
+)

@@ -1,0 +1,11 @@
+"""DeepSeek (R1 ``prompt`` bodies answered with ``choices[].text``/``stop_reason``; V3 chat bodies)."""
+
+from __future__ import annotations
+
+from . import openai_shape
+from .base import ModelFamily, chat_unless_prompt
+
+# The R1 response is OpenAI-shaped with ``stop_reason`` in each choice, which openai_shape reads too.
+FAMILY = ModelFamily(
+    "deepseek", ("deepseek.",), chat_unless_prompt, openai_shape.parse_request, openai_shape.parse_response
+)

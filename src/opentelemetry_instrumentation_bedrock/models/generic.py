@@ -1,0 +1,61 @@
+"""Bodies of models we cannot place by id (application inference profiles, provisioned and imported
+models, new families): read the common parameter names and the usage shapes Bedrock models share."""
+
+from __future__ import annotations
+
+from .. import semconv as sc
+from ..facts import ResponseFacts, as_mapping
+from . import openai_shape
+from .base import Attributes, Body, ModelFamily, put_params, set_finish, set_identity, set_usage
+
+
+def operation(body: Body) -> str:
+    """Messages make a chat; a bare prompt or ``inputText`` a text completion."""
+    if "messages" in body:
+        return sc.OP_CHAT
+    if "prompt" in body or "inputText" in body:
+        return sc.OP_TEXT_COMPLETION
+    return sc.OP_CHAT
+
+
+def parse_request(body: Body, attrs: Attributes) -> None:
+    """The parameter spellings most Bedrock bodies use."""
+    max_tokens = None
+    for name in ("max_tokens", "max_completion_tokens", "max_gen_len", "max_new_tokens", "maxTokens"):
+        if name in body:
+            max_tokens = body[name]
+            break
+    put_params(
+        attrs,
+        max_tokens=max_tokens,
+        temperature=body.get("temperature"),
+        top_p=body.get("top_p", body.get("topP")),
+        top_k=body.get("top_k", body.get("topK")),
+        stop=body.get("stop", body.get("stop_sequences")),
+        seed=body.get("seed"),
+    )
+
+
+def parse_response(body: Body, facts: ResponseFacts) -> None:
+    """Try the usage shapes in turn; the first that reports counts wins. Headers fill any gap later."""
+    usage = as_mapping(body.get("usage"))
+    if "input_tokens" in usage or "output_tokens" in usage:
+        set_usage(
+            facts,
+            usage.get("input_tokens"),
+            usage.get("output_tokens"),
+            usage.get("cache_read_input_tokens"),
+            usage.get("cache_creation_input_tokens"),
+        )
+    elif "inputTokens" in usage or "outputTokens" in usage:
+        set_usage(facts, usage.get("inputTokens"), usage.get("outputTokens"))
+    elif "prompt_token_count" in body:
+        set_usage(facts, body.get("prompt_token_count"), body.get("generation_token_count"))
+    if "choices" in body:
+        openai_shape.parse_response(body, facts)
+        return
+    set_finish(facts, body.get("stop_reason") or body.get("stopReason") or body.get("finish_reason"))
+    set_identity(facts, body.get("id"), body.get("model"))
+
+
+FAMILY = ModelFamily("generic", (), operation, parse_request, parse_response)

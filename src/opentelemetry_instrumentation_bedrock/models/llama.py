@@ -1,0 +1,25 @@
+"""Meta Llama (``prompt`` in, ``generation`` out): a text completion API with its own usage fields."""
+
+from __future__ import annotations
+
+from ..facts import ResponseFacts
+from .base import Attributes, Body, ModelFamily, put_params, set_finish, set_usage, text_completion
+
+
+def parse_request(body: Body, attrs: Attributes) -> None:
+    """``max_gen_len`` is Llama's name for the output limit."""
+    put_params(
+        attrs,
+        max_tokens=body.get("max_gen_len"),
+        temperature=body.get("temperature"),
+        top_p=body.get("top_p"),
+    )
+
+
+def parse_response(body: Body, facts: ResponseFacts) -> None:
+    """Usage as ``prompt_token_count`` / ``generation_token_count``."""
+    set_usage(facts, body.get("prompt_token_count"), body.get("generation_token_count"))
+    set_finish(facts, body.get("stop_reason"))
+
+
+FAMILY = ModelFamily("llama", ("meta.llama",), text_completion, parse_request, parse_response)

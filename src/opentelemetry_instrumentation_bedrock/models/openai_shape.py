@@ -1,0 +1,56 @@
+"""OpenAI-shaped chat bodies (``choices``), shared by gpt-oss, Qwen, Jamba, Mistral chat and DeepSeek."""
+
+from __future__ import annotations
+
+from ..facts import ResponseFacts, as_mapping
+from .base import (
+    Attributes,
+    Body,
+    ModelFamily,
+    chat_unless_prompt,
+    put_params,
+    set_finish,
+    set_identity,
+    set_usage,
+)
+
+
+def parse_request(body: Body, attrs: Attributes) -> None:
+    """OpenAI chat parameters, accepting both ``max_completion_tokens`` and ``max_tokens``."""
+    max_tokens = body.get("max_completion_tokens")
+    if max_tokens is None:
+        max_tokens = body.get("max_tokens")
+    put_params(
+        attrs,
+        max_tokens=max_tokens,
+        temperature=body.get("temperature"),
+        top_p=body.get("top_p"),
+        top_k=body.get("top_k"),
+        stop=body.get("stop"),
+        seed=body.get("seed"),
+        choice_count=body.get("n"),
+        frequency_penalty=body.get("frequency_penalty"),
+        presence_penalty=body.get("presence_penalty"),
+    )
+
+
+def parse_response(body: Body, facts: ResponseFacts) -> None:
+    """Usage from ``usage.prompt_tokens``/``completion_tokens``; one finish reason per choice."""
+    usage = as_mapping(body.get("usage"))
+    set_usage(facts, usage.get("prompt_tokens"), usage.get("completion_tokens"))
+    choices = body.get("choices")
+    if isinstance(choices, list):
+        set_finish(
+            facts,
+            *(as_mapping(c).get("finish_reason") or as_mapping(c).get("stop_reason") for c in choices),
+        )
+    set_identity(facts, body.get("id"), body.get("model"))
+
+
+FAMILY = ModelFamily(
+    "openai",
+    ("openai.", "qwen."),
+    chat_unless_prompt,
+    parse_request,
+    parse_response,
+)

@@ -1,0 +1,65 @@
+"""Converse: one request/response schema for every model; usage and latency are always in the body."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Optional
+
+from .. import semconv as sc
+from ..facts import ResponseFacts, as_int, as_mapping
+from ..finish_reasons import normalize
+from ..models.base import put_params, set_usage
+from .base import Attributes, Operation, RequestInfo, guardrail_attributes, model_id_of
+
+
+def request_attributes(api_params: Mapping[str, Any]) -> Attributes:
+    """Parameters from ``inferenceConfig``, plus the model-specific ones users pass through
+    ``additionalModelRequestFields`` (``top_k``/``topK``, Nova's nested ``inferenceConfig``, ``seed``)."""
+    attrs: Attributes = {}
+    config = as_mapping(api_params.get("inferenceConfig"))
+    extra = as_mapping(api_params.get("additionalModelRequestFields"))
+    extra_config = as_mapping(extra.get("inferenceConfig"))
+    top_k = extra.get("top_k", extra.get("topK", extra_config.get("topK", extra_config.get("top_k"))))
+    put_params(
+        attrs,
+        max_tokens=config.get("maxTokens"),
+        temperature=config.get("temperature"),
+        top_p=config.get("topP"),
+        top_k=top_k,
+        stop=config.get("stopSequences"),
+        seed=extra.get("seed", extra.get("random_seed")),
+    )
+    guardrail = as_mapping(api_params.get("guardrailConfig"))
+    guardrail_attributes(attrs, guardrail.get("guardrailIdentifier"), guardrail.get("guardrailVersion"))
+    return attrs
+
+
+def response_facts(result: Mapping[str, Any], facts: ResponseFacts) -> None:
+    """``usage`` (input excludes cache, as Bedrock reports it), ``metrics.latencyMs``, ``stopReason``."""
+    usage = as_mapping(result.get("usage"))
+    set_usage(
+        facts,
+        usage.get("inputTokens"),
+        usage.get("outputTokens"),
+        usage.get("cacheReadInputTokens"),
+        usage.get("cacheWriteInputTokens"),
+    )
+    latency_ms = as_int(as_mapping(result.get("metrics")).get("latencyMs"))
+    if latency_ms is not None:
+        facts.server_latency_s = latency_ms / 1000.0
+    reason = normalize(result.get("stopReason"))
+    if reason is not None:
+        facts.finish_reasons = (reason,)
+
+
+class Converse(Operation):
+    """The non-streaming Converse API."""
+
+    def parse_request(self, api_params: Mapping[str, Any]) -> Optional[RequestInfo]:
+        return RequestInfo(sc.OP_CHAT, model_id_of(api_params), request_attributes(api_params))
+
+    def parse_response(
+        self, info: RequestInfo, result: dict[str, Any], facts: ResponseFacts
+    ) -> dict[str, Any]:
+        response_facts(result, facts)
+        return result

@@ -1,0 +1,74 @@
+"""InvokeModel: the request and response bodies are the model family's own JSON schema."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, Optional
+
+from .. import semconv as sc
+from ..bodies import drain, parse_json
+from ..facts import ResponseFacts
+from ..models import resolve
+from ..models.base import ModelFamily
+from .base import (
+    Attributes,
+    BodyReadFailed,
+    Operation,
+    RequestInfo,
+    fill_from_headers,
+    guardrail_attributes,
+    model_id_of,
+    response_metadata,
+)
+
+_log = logging.getLogger(__name__)
+
+
+def parse_request_body(body: Any) -> Optional[Mapping[str, Any]]:
+    """The request body as a JSON object, when it is bytes or text. File-like bodies are never read:
+    that would consume the user's stream."""
+    if isinstance(body, (bytes, bytearray, str)):
+        parsed = parse_json(body)
+        if isinstance(parsed, Mapping):
+            return parsed
+    return None
+
+
+class InvokeModel(Operation):
+    """The non-streaming InvokeModel API."""
+
+    def parse_request(self, api_params: Mapping[str, Any]) -> Optional[RequestInfo]:
+        model = model_id_of(api_params)
+        body = parse_request_body(api_params.get("body"))
+        family = resolve(model or "", body)
+        attrs: Attributes = {}
+        operation = sc.OP_CHAT
+        if body is not None:
+            operation = family.operation(body)
+            family.parse_request(body, attrs)
+        guardrail_attributes(attrs, api_params.get("guardrailIdentifier"), api_params.get("guardrailVersion"))
+        return RequestInfo(operation, model, attrs, family)
+
+    def parse_response(
+        self, info: RequestInfo, result: dict[str, Any], facts: ResponseFacts
+    ) -> dict[str, Any]:
+        family: ModelFamily = info.state
+        _request_id, headers = response_metadata(result)
+        body = result.get("body")
+        if family.reads_body and family.parse_response is not None and hasattr(body, "read"):
+            data, replacement, error = drain(body)
+            # A new dict: botocore's own result object is not changed under anyone's feet.
+            result = {**result, "body": replacement}
+            if error is not None:
+                fill_from_headers(facts, headers)
+                raise BodyReadFailed(error, result)
+            try:
+                parsed = parse_json(data)
+                if isinstance(parsed, Mapping):
+                    family.parse_response(parsed, facts)
+            except Exception:
+                # The body is already replaced: whatever happens now, the user must get the new result.
+                _log.debug("bedrock instrumentation: failed to parse a %s body", family.name, exc_info=True)
+        fill_from_headers(facts, headers)
+        return result

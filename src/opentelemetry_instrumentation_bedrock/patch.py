@@ -1,0 +1,133 @@
+"""The one wrapper around ``botocore.client.BaseClient._make_api_call``.
+
+Calls to other services and operations cost one dict lookup. For ours, the request is read before the
+call (so the span starts with its final name and the attributes samplers need), the original runs
+inside the span's context, and the response is read after. Our code runs inside guards: a failure in it
+is logged at debug level and the user's call proceeds exactly as it would uninstrumented.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, Callable, Optional
+
+from opentelemetry import context as otel_context
+from opentelemetry.instrumentation.utils import is_instrumentation_enabled
+from opentelemetry.trace import SpanKind, set_span_in_context
+from opentelemetry.util.types import AttributeValue
+
+from . import semconv as sc
+from .call import Call
+from .endpoint import server_of
+from .facts import ResponseFacts
+from .instruments import Telemetry
+from .operations import OPERATIONS
+from .operations.base import BodyReadFailed, Operation, RequestInfo, response_metadata
+
+_log = logging.getLogger(__name__)
+
+MakeApiCall = Callable[[Any, str, Mapping[str, Any]], Any]
+
+
+class Patch:
+    """Owns the wrapper. ``active`` lets an uninstrumented wrapper that someone else wrapped again
+    (so it cannot be removed from the class) turn into a plain pass-through."""
+
+    def __init__(self, original: MakeApiCall, telemetry: Telemetry) -> None:
+        self.original = original
+        self.telemetry = telemetry
+        self.active = True
+        self.wrapper = self._build()
+
+    def _build(self) -> MakeApiCall:
+        original = self.original
+        operations = OPERATIONS
+        patch = self
+
+        def _make_api_call(client: Any, operation_name: str, api_params: Mapping[str, Any]) -> Any:
+            operation = operations.get(operation_name)
+            if operation is None or not patch.active:
+                return original(client, operation_name, api_params)
+            return patch.run(operation, client, operation_name, api_params)
+
+        _make_api_call.__wrapped__ = original  # type: ignore[attr-defined]
+        _make_api_call.__name__ = getattr(original, "__name__", "_make_api_call")
+        _make_api_call.__qualname__ = getattr(original, "__qualname__", "_make_api_call")
+        _make_api_call.__doc__ = getattr(original, "__doc__", None)
+        return _make_api_call
+
+    def run(
+        self, operation: Operation, client: Any, operation_name: str, api_params: Mapping[str, Any]
+    ) -> Any:
+        """The instrumented path: start, call through, finish; the user sees the original outcome."""
+        original = self.original
+        call = self._start(operation, client, api_params)
+        if call is None:
+            return original(client, operation_name, api_params)
+        info, call_obj = call
+        token = otel_context.attach(set_span_in_context(call_obj.span))
+        try:
+            result = original(client, operation_name, api_params)
+        except BaseException as exc:
+            otel_context.detach(token)
+            _guard(call_obj.fail, exc)
+            raise
+        otel_context.detach(token)
+        return self._finish(operation, info, call_obj, result)
+
+    def _start(
+        self, operation: Operation, client: Any, api_params: Mapping[str, Any]
+    ) -> Optional[tuple[RequestInfo, Call]]:
+        try:
+            if (
+                client.meta.service_model.service_name != operation.service
+                or not is_instrumentation_enabled()
+            ):
+                return None
+            info = operation.parse_request(api_params)
+            if info is None:
+                return None
+            address, port = server_of(client.meta.endpoint_url)
+            common: dict[str, AttributeValue] = {
+                sc.GEN_AI_OPERATION_NAME: info.operation,
+                sc.GEN_AI_PROVIDER_NAME: sc.PROVIDER_AWS_BEDROCK,
+            }
+            if info.model is not None:
+                common[sc.GEN_AI_REQUEST_MODEL] = info.model
+            if address is not None:
+                common[sc.SERVER_ADDRESS] = address
+            if port is not None:
+                common[sc.SERVER_PORT] = port
+            name = f"{info.operation} {info.model}" if info.model is not None else info.operation
+            span = self.telemetry.tracer.start_span(
+                name, kind=SpanKind.CLIENT, attributes={**common, **info.attributes}
+            )
+            return info, Call(self.telemetry, span, info.operation, common)
+        except Exception:
+            _log.debug("bedrock instrumentation: failed to start a span", exc_info=True)
+            return None
+
+    @staticmethod
+    def _finish(operation: Operation, info: RequestInfo, call: Call, result: Any) -> Any:
+        facts = ResponseFacts()
+        request_id = None
+        try:
+            request_id, _headers = response_metadata(result)
+            returned = operation.parse_response(info, result, facts)
+        except BodyReadFailed as failed:
+            _guard(call.fail, failed.error, facts)
+            return failed.result
+        except Exception:
+            _log.debug("bedrock instrumentation: failed to read a response", exc_info=True)
+            returned = result
+        _guard(call.finish, facts, request_id)
+        return returned
+
+
+def _guard(func: Callable[..., None], *args: Any) -> None:
+    """Run one piece of our emission code; never let it raise into the user's call."""
+    try:
+        func(*args)
+    except Exception:
+        _log.debug("bedrock instrumentation: failed to emit telemetry", exc_info=True)
