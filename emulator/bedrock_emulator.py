@@ -1,0 +1,544 @@
+"""A loopback Amazon Bedrock runtime emulator speaking the real wire formats.
+
+It answers the bedrock-runtime REST paths (``/model/{modelId}/converse``, ``/converse-stream``,
+``/invoke``, ``/invoke-with-response-stream``) with restJson1 bodies and Bedrock's headers, errors with
+``x-amzn-ErrorType``, and ``application/vnd.amazon.eventstream`` for the streaming operations, so
+botocore's whole path (serialise, sign, send, retry, parse) runs against it.
+
+Scripting: ``emulator.script(Reply...)`` queues replies (optionally for one model id); unscripted
+requests get a deterministic default answer in the model family's own schema. Every served request is
+kept in ``emulator.served`` with the usage the emulator reported, so tests compare telemetry with it.
+
+Standard library only, so the demo and the tests can use it anywhere. Run it alone with
+``python emulator/bedrock_emulator.py --port 8765``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import json
+import socket
+import struct
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Optional
+from urllib.parse import unquote
+
+ERROR_NAMESPACE = "http://internal.amazon.com/coral/com.amazon.bedrock/"
+ERROR_STATUS = {
+    "ValidationException": 400,
+    "AccessDeniedException": 403,
+    "ResourceNotFoundException": 404,
+    "ModelTimeoutException": 408,
+    "ModelNotReadyException": 429,
+    "ThrottlingException": 429,
+    "ServiceQuotaExceededException": 400,
+    "InternalServerException": 500,
+    "ModelErrorException": 424,
+    "ServiceUnavailableException": 503,
+}
+
+
+# --------------------------------------------------------------------------- event-stream encoding
+
+
+def _header(name: str, value: str) -> bytes:
+    raw_name = name.encode()
+    raw_value = value.encode()
+    return struct.pack("!B", len(raw_name)) + raw_name + b"\x07" + struct.pack("!H", len(raw_value)) + raw_value
+
+
+def encode_message(headers: dict[str, str], payload: bytes) -> bytes:
+    """One event-stream message: prelude (lengths + CRC), headers, payload, message CRC."""
+    raw_headers = b"".join(_header(k, v) for k, v in headers.items())
+    total = 12 + len(raw_headers) + len(payload) + 4
+    prelude = struct.pack("!II", total, len(raw_headers))
+    prelude += struct.pack("!I", binascii.crc32(prelude) & 0xFFFFFFFF)
+    message = prelude + raw_headers + payload
+    return message + struct.pack("!I", binascii.crc32(message) & 0xFFFFFFFF)
+
+
+def event(event_type: str, payload: Any) -> bytes:
+    """An ``:message-type: event`` message with a JSON payload."""
+    return encode_message(
+        {":event-type": event_type, ":content-type": "application/json", ":message-type": "event"},
+        json.dumps(payload).encode(),
+    )
+
+
+def exception_event(exception_type: str, message: str) -> bytes:
+    """A mid-stream ``:message-type: exception`` message (botocore raises EventStreamError)."""
+    return encode_message(
+        {
+            ":exception-type": exception_type,
+            ":content-type": "application/json",
+            ":message-type": "exception",
+        },
+        json.dumps({"message": message}).encode(),
+    )
+
+
+def chunk_event(payload: Any) -> bytes:
+    """An InvokeModelWithResponseStream ``chunk`` event carrying base64 JSON bytes."""
+    raw = json.dumps(payload).encode()
+    return event("chunk", {"bytes": base64.b64encode(raw).decode()})
+
+
+# --------------------------------------------------------------------------- replies
+
+
+@dataclass
+class Reply:
+    """One scripted HTTP answer.
+
+    ``body`` is sent as is; ``events`` (event-stream messages) are sent one by one with
+    ``event_delay`` between them; ``reset_after`` closes the connection after that many body bytes
+    (or events) have been sent, simulating a connection reset; ``delay`` waits before answering.
+    """
+
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    events: Optional[list[bytes]] = None
+    delay: float = 0.0
+    event_delay: float = 0.0
+    reset_after: Optional[int] = None
+    usage: Optional[tuple[int, int]] = None
+
+    @classmethod
+    def json(
+        cls, payload: Any, status: int = 200, headers: Optional[dict[str, str]] = None, **kw: Any
+    ) -> Reply:
+        return cls(
+            status=status,
+            headers={"Content-Type": "application/json", **(headers or {})},
+            body=json.dumps(payload).encode(),
+            **kw,
+        )
+
+    @classmethod
+    def error(cls, code: str, message: str = "error", status: Optional[int] = None, **kw: Any) -> Reply:
+        """A Bedrock error response: status, ``x-amzn-ErrorType`` and a JSON ``message``."""
+        return cls.json(
+            {"message": message},
+            status=status if status is not None else ERROR_STATUS.get(code, 400),
+            headers={"x-amzn-ErrorType": f"{code}:{ERROR_NAMESPACE}"},
+            **kw,
+        )
+
+    @classmethod
+    def stream(cls, events: list[bytes], **kw: Any) -> Reply:
+        return cls(
+            headers={"Content-Type": "application/vnd.amazon.eventstream"}, events=events, **kw
+        )
+
+
+@dataclass
+class Served:
+    """A request the emulator answered, and the usage it reported (None when it sent none)."""
+
+    method: str
+    path: str
+    model_id: Optional[str]
+    operation: Optional[str]
+    headers: dict[str, str]
+    body: bytes
+    status: int
+    usage: Optional[tuple[int, int]]
+
+
+# --------------------------------------------------------------------------- default answers
+
+_TEXT = "This is a test response from the Bedrock emulator."
+
+
+def _words(value: Any) -> int:
+    """Count words in every string of a JSON value: the emulator's deterministic 'tokenizer'."""
+    if isinstance(value, str):
+        return len(value.split())
+    if isinstance(value, dict):
+        return sum(_words(v) for k, v in value.items() if k not in ("anthropic_version", "schemaVersion"))
+    if isinstance(value, list):
+        return sum(_words(v) for v in value)
+    return 0
+
+
+def default_usage(request: Any) -> tuple[int, int]:
+    """Input tokens = words in the request + 3; output tokens = words in the canned answer."""
+    return _words(request) + 3, len(_TEXT.split())
+
+
+def _family(model_id: str) -> str:
+    base = model_id.rsplit("/", 1)[-1]
+    head, _, rest = base.partition(".")
+    if head in ("us", "eu", "apac", "global", "jp", "au", "ca", "us-gov") and rest:
+        base = rest
+    for prefix, family in (
+        ("anthropic.", "anthropic"),
+        ("amazon.titan-embed", "titan_embed"),
+        ("amazon.nova-2-multimodal-embeddings", "titan_embed"),
+        ("amazon.nova", "nova"),
+        ("amazon.titan", "titan"),
+        ("cohere.embed", "cohere_embed"),
+        ("cohere.command-r", "cohere_command_r"),
+        ("cohere.command", "cohere_command"),
+        ("meta.llama", "llama"),
+        ("mistral.", "mistral"),
+        ("ai21.jamba", "openai"),
+        ("ai21.j2", "jurassic"),
+        ("deepseek.", "deepseek"),
+        ("openai.", "openai"),
+        ("qwen.", "openai"),
+    ):
+        if base.startswith(prefix):
+            return family
+    return "unknown"
+
+
+def invoke_body(model_id: str, request: Any, usage: tuple[int, int]) -> dict[str, Any]:
+    """A response body in the family's own schema, reporting ``usage``."""
+    inp, out = usage
+    family = _family(model_id)
+    req = request if isinstance(request, dict) else {}
+    rid = str(uuid.UUID(int=inp * 1000 + out))
+    if family == "anthropic":
+        if "prompt" in req and "messages" not in req:
+            return {"completion": " " + _TEXT, "stop_reason": "stop_sequence", "stop": "\n\nHuman:"}
+        return {
+            "id": f"msg_bdrk_{inp:04d}{out:04d}",
+            "type": "message",
+            "role": "assistant",
+            "model": "claude-3-haiku-20240307",
+            "content": [{"type": "text", "text": _TEXT}],
+            "stop_reason": "end_turn",
+            "stop_sequence": None,
+            "usage": {"input_tokens": inp, "output_tokens": out},
+        }
+    if family == "nova":
+        return {
+            "output": {"message": {"role": "assistant", "content": [{"text": _TEXT}]}},
+            "stopReason": "end_turn",
+            "usage": {
+                "inputTokens": inp,
+                "outputTokens": out,
+                "totalTokens": inp + out,
+                "cacheReadInputTokenCount": 0,
+                "cacheWriteInputTokenCount": 0,
+            },
+        }
+    if family == "titan":
+        return {
+            "inputTextTokenCount": inp,
+            "results": [{"tokenCount": out, "outputText": _TEXT, "completionReason": "FINISH"}],
+        }
+    if family == "titan_embed":
+        return {"embedding": [0.125] * 8, "inputTextTokenCount": inp}
+    if family == "cohere_embed":
+        return {"id": rid, "embeddings": [[0.25] * 8], "texts": req.get("texts", []), "response_type": "embeddings_floats"}
+    if family == "cohere_command":
+        return {"id": rid, "generations": [{"id": rid, "text": _TEXT, "finish_reason": "COMPLETE"}]}
+    if family == "cohere_command_r":
+        return {"response_id": rid, "generation_id": rid, "text": _TEXT, "finish_reason": "COMPLETE", "chat_history": []}
+    if family == "llama":
+        return {"generation": _TEXT, "prompt_token_count": inp, "generation_token_count": out, "stop_reason": "stop"}
+    if family == "mistral":
+        if "messages" in req:
+            return {
+                "id": rid,
+                "object": "chat.completion",
+                "model": "mistral-large-2407",
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": _TEXT}, "stop_reason": "stop"}],
+            }
+        return {"outputs": [{"text": _TEXT, "stop_reason": "stop"}]}
+    if family == "jurassic":
+        return {"id": 1234, "completions": [{"data": {"text": _TEXT}, "finishReason": {"reason": "endoftext"}}]}
+    if family == "deepseek" and "messages" not in req:
+        return {"choices": [{"index": 0, "text": _TEXT, "stop_reason": "stop"}]}
+    if family in ("openai", "deepseek"):
+        return {
+            "id": f"chatcmpl-{rid}",
+            "object": "chat.completion",
+            "created": 1730000000,
+            "model": model_id,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": _TEXT}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": inp, "completion_tokens": out, "total_tokens": inp + out},
+        }
+    return {"generated_text": _TEXT}
+
+
+def invoke_headers(usage: tuple[int, int], latency_ms: int) -> dict[str, str]:
+    """Bedrock's InvokeModel response headers."""
+    return {
+        "Content-Type": "application/json",
+        "X-Amzn-Bedrock-Input-Token-Count": str(usage[0]),
+        "X-Amzn-Bedrock-Output-Token-Count": str(usage[1]),
+        "X-Amzn-Bedrock-Invocation-Latency": str(latency_ms),
+    }
+
+
+def converse_body(usage: tuple[int, int], latency_ms: int, stop_reason: str = "end_turn") -> dict[str, Any]:
+    """A Converse response body."""
+    inp, out = usage
+    return {
+        "output": {"message": {"role": "assistant", "content": [{"text": _TEXT}]}},
+        "stopReason": stop_reason,
+        "usage": {"inputTokens": inp, "outputTokens": out, "totalTokens": inp + out},
+        "metrics": {"latencyMs": latency_ms},
+    }
+
+
+def converse_stream_events(usage: tuple[int, int], latency_ms: int, stop_reason: str = "end_turn") -> list[bytes]:
+    """The ConverseStream event sequence Bedrock sends for a text answer."""
+    inp, out = usage
+    words = _TEXT.split(" ")
+    events = [event("messageStart", {"role": "assistant"})]
+    for i, word in enumerate(words):
+        text = word if i == 0 else " " + word
+        events.append(event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": text}}))
+    events.append(event("contentBlockStop", {"contentBlockIndex": 0}))
+    events.append(event("messageStop", {"stopReason": stop_reason}))
+    events.append(
+        event(
+            "metadata",
+            {
+                "usage": {"inputTokens": inp, "outputTokens": out, "totalTokens": inp + out},
+                "metrics": {"latencyMs": latency_ms},
+            },
+        )
+    )
+    return events
+
+
+def invoke_stream_events(model_id: str, usage: tuple[int, int], latency_ms: int) -> list[bytes]:
+    """InvokeModelWithResponseStream chunks; the last one carries ``amazon-bedrock-invocationMetrics``."""
+    inp, out = usage
+    metrics = {
+        "inputTokenCount": inp,
+        "outputTokenCount": out,
+        "invocationLatency": latency_ms,
+        "firstByteLatency": max(1, latency_ms // 4),
+    }
+    family = _family(model_id)
+    if family == "anthropic":
+        chunks: list[dict[str, Any]] = [
+            {
+                "type": "message_start",
+                "message": {
+                    "id": f"msg_bdrk_{inp:04d}{out:04d}",
+                    "type": "message",
+                    "role": "assistant",
+                    "model": "claude-3-haiku-20240307",
+                    "content": [],
+                    "stop_reason": None,
+                    "usage": {"input_tokens": inp, "output_tokens": 1},
+                },
+            },
+            {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": _TEXT}},
+            {"type": "content_block_stop", "index": 0},
+            {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": out}},
+            {"type": "message_stop", "amazon-bedrock-invocationMetrics": metrics},
+        ]
+    else:
+        chunks = [
+            {"outputText": _TEXT, "index": 0},
+            {"outputText": "", "completionReason": "FINISH", "amazon-bedrock-invocationMetrics": metrics},
+        ]
+    return [chunk_event(c) for c in chunks]
+
+
+# --------------------------------------------------------------------------- server
+
+
+class BedrockEmulator:
+    """A threaded HTTP server on 127.0.0.1 answering like the Bedrock runtime."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, latency_ms: int = 250) -> None:
+        self.latency_ms = latency_ms
+        self.served: list[Served] = []
+        self._scripts: dict[Optional[str], deque[Reply]] = {}
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread: Optional[threading.Thread] = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def start(self) -> BedrockEmulator:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="bedrock-emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> BedrockEmulator:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def script(self, *replies: Reply, model: Optional[str] = None) -> None:
+        """Queue replies, served in order to the next requests (for ``model`` only, if given)."""
+        with self._lock:
+            self._scripts.setdefault(model, deque()).extend(replies)
+
+    def reset(self) -> None:
+        """Forget scripts and served requests."""
+        with self._lock:
+            self._scripts.clear()
+            self.served.clear()
+
+    def pending(self) -> int:
+        """How many scripted replies are still queued."""
+        with self._lock:
+            return sum(len(q) for q in self._scripts.values())
+
+    def _next_scripted(self, model_id: Optional[str]) -> Optional[Reply]:
+        with self._lock:
+            for key in (model_id, None):
+                queue = self._scripts.get(key)
+                if queue:
+                    return queue.popleft()
+        return None
+
+    def _default(self, model_id: str, operation: str, request: Any) -> Reply:
+        usage = default_usage(request)
+        if operation == "converse":
+            return Reply.json(converse_body(usage, self.latency_ms), usage=usage)
+        if operation == "converse-stream":
+            return Reply.stream(converse_stream_events(usage, self.latency_ms), usage=usage)
+        if operation == "invoke":
+            body = invoke_body(model_id, request, usage)
+            return Reply(
+                headers=invoke_headers(usage, self.latency_ms), body=json.dumps(body).encode(), usage=usage
+            )
+        if operation == "invoke-with-response-stream":
+            return Reply.stream(invoke_stream_events(model_id, usage, self.latency_ms), usage=usage)
+        if operation == "count-tokens":
+            return Reply.json({"inputTokens": usage[0]})
+        return Reply.error("UnknownOperationException", f"unknown path /{operation}", status=404)
+
+    def answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
+        model_id, operation = _route(path)
+        reply = self._next_scripted(model_id)
+        if reply is None:
+            try:
+                request = json.loads(body) if body else None
+            except ValueError:
+                request = None
+            if model_id is None or operation is None:
+                reply = Reply.error("UnknownOperationException", f"no route for {path}", status=404)
+            else:
+                reply = self._default(model_id, operation, request)
+        with self._lock:
+            self.served.append(Served(method, path, model_id, operation, headers, body, reply.status, reply.usage))
+        return reply
+
+
+def _route(path: str) -> tuple[Optional[str], Optional[str]]:
+    """(model id, operation) from ``/model/{modelId}/{operation}``; the id is URL-decoded."""
+    parts = path.split("?", 1)[0].split("/")
+    if len(parts) == 4 and parts[1] == "model":
+        return unquote(parts[2]), parts[3]
+    return None, None
+
+
+def _handler_for(emulator: BedrockEmulator) -> Callable[..., BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # else every response waits ~40 ms for the delayed ACK
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            return
+
+        def do_POST(self) -> None:
+            self._serve()
+
+        def do_GET(self) -> None:
+            self._serve()
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            reply = emulator.answer(self.command, self.path, dict(self.headers.items()), body)
+            if reply.delay:
+                time.sleep(reply.delay)
+            self.send_response(reply.status)
+            headers = {"x-amzn-RequestId": str(uuid.uuid4()), "Date": self.date_time_string(), **reply.headers}
+            for name, value in headers.items():
+                self.send_header(name, value)
+            try:
+                if reply.events is not None:
+                    self._send_events(reply)
+                else:
+                    self._send_body(reply)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+
+        def _send_body(self, reply: Reply) -> None:
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            if reply.reset_after is not None:
+                self.wfile.write(reply.body[: reply.reset_after])
+                self.wfile.flush()
+                self._reset()
+                return
+            self.wfile.write(reply.body)
+
+        def _send_events(self, reply: Reply) -> None:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for index, message in enumerate(reply.events or []):
+                if reply.reset_after is not None and index >= reply.reset_after:
+                    self.wfile.flush()
+                    self._reset()
+                    return
+                if reply.event_delay and index:
+                    time.sleep(reply.event_delay)
+                self.wfile.write(f"{len(message):x}\r\n".encode() + message + b"\r\n")
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+
+        def _reset(self) -> None:
+            """Abort the connection with RST, as a dropped connection looks to the client."""
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+
+    return Handler
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    emulator = BedrockEmulator(args.host, args.port)
+    print(f"Bedrock emulator listening on {emulator.url}", flush=True)
+    emulator.start()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        emulator.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Shared fixtures: a loopback Bedrock emulator, in-memory OpenTelemetry SDK pipelines, and clients.
+
+The emulator runs for the whole session on 127.0.0.1; each test starts from an empty script.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Callable
+
+import boto3
+import pytest
+from botocore.config import Config
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "emulator"))
+
+from bedrock_emulator import BedrockEmulator  # noqa: E402
+
+from opentelemetry_instrumentation_bedrock import BedrockInstrumentor  # noqa: E402
+
+# Never let a developer's real credentials or endpoints leak into a test run.
+for _var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_BEARER_TOKEN_BEDROCK", "AWS_ENDPOINT_URL",
+             "AWS_ENDPOINT_URL_BEDROCK_RUNTIME"):  # fmt: skip
+    os.environ.pop(_var, None)
+os.environ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLETESTKEY00"
+os.environ["AWS_SECRET_ACCESS_KEY"] = "test-secret-key-never-recorded"
+os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
+
+class Telemetry:
+    """In-memory span exporter and metric reader, with helpers that read them back."""
+
+    def __init__(self) -> None:
+        self.exporter = InMemorySpanExporter()
+        self.tracer_provider = TracerProvider()
+        self.tracer_provider.add_span_processor(SimpleSpanProcessor(self.exporter))
+        self.reader = InMemoryMetricReader()
+        self.meter_provider = MeterProvider(metric_readers=[self.reader])
+
+    def spans(self) -> list[ReadableSpan]:
+        return list(self.exporter.get_finished_spans())
+
+    def span(self) -> ReadableSpan:
+        """The one span of the test; fails if there is not exactly one."""
+        spans = self.spans()
+        assert len(spans) == 1, [s.name for s in spans]
+        return spans[0]
+
+    def metrics(self) -> dict[str, Any]:
+        """Metric name -> metric, from one collection."""
+        out: dict[str, Any] = {}
+        data = self.reader.get_metrics_data()
+        if data is None:
+            return out
+        for rm in data.resource_metrics:
+            for sm in rm.scope_metrics:
+                for metric in sm.metrics:
+                    out[metric.name] = metric
+        return out
+
+    def points(self, name: str) -> list[Any]:
+        metric = self.metrics().get(name)
+        return list(metric.data.data_points) if metric is not None else []
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[BedrockEmulator]:
+    with BedrockEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def emu(emulator: BedrockEmulator) -> Iterator[BedrockEmulator]:
+    emulator.reset()
+    yield emulator
+    assert emulator.pending() == 0, "a scripted reply was never requested"
+    emulator.reset()
+
+
+@pytest.fixture
+def telemetry() -> Telemetry:
+    return Telemetry()
+
+
+@pytest.fixture
+def instrumented(telemetry: Telemetry) -> Iterator[Telemetry]:
+    instrumentor = BedrockInstrumentor()
+    instrumentor.instrument(tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider)
+    try:
+        yield telemetry
+    finally:
+        instrumentor.uninstrument()
+
+
+@pytest.fixture
+def make_client(emu: BedrockEmulator) -> Callable[..., Any]:
+    """Build a bedrock-runtime client against the emulator; no retries unless asked."""
+
+    def make(service: str = "bedrock-runtime", **config: Any) -> Any:
+        retries = config.pop("retries", {"total_max_attempts": 1, "mode": "standard"})
+        return boto3.client(
+            service,
+            region_name="us-east-1",
+            endpoint_url=emu.url,
+            config=Config(retries=retries, read_timeout=config.pop("read_timeout", 10), **config),
+        )
+
+    return make
+
+
+@pytest.fixture
+def client(make_client: Callable[..., Any]) -> Any:
+    return make_client()

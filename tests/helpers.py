@@ -1,0 +1,30 @@
+"""Small assertions shared by the test modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opentelemetry.sdk.trace import ReadableSpan
+
+DURATION_BUCKETS = (0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92)
+TOKEN_BUCKETS = (1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864)
+
+
+def token_points(telemetry: Any) -> dict[str, Any]:
+    """Token usage points keyed by ``gen_ai.token.type``; fails on duplicates."""
+    out: dict[str, Any] = {}
+    for point in telemetry.points("gen_ai.client.token.usage"):
+        kind = point.attributes["gen_ai.token.type"]
+        assert kind not in out, f"two {kind} points"
+        out[kind] = point
+    return out
+
+
+def only_point(telemetry: Any, name: str) -> Any:
+    points = telemetry.points(name)
+    assert len(points) == 1, f"{name}: {len(points)} points"
+    return points[0]
+
+
+def attrs(span: ReadableSpan) -> dict[str, Any]:
+    return dict(span.attributes or {})
