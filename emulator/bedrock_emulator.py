@@ -123,12 +123,19 @@ class Reply:
         )
 
     @classmethod
-    def error(cls, code: str, message: str = "error", status: Optional[int] = None, **kw: Any) -> Reply:
+    def error(
+        cls,
+        code: str,
+        message: str = "error",
+        status: Optional[int] = None,
+        headers: Optional[dict[str, str]] = None,
+        **kw: Any,
+    ) -> Reply:
         """A Bedrock error response: status, ``x-amzn-ErrorType`` and a JSON ``message``."""
         return cls.json(
             {"message": message},
             status=status if status is not None else ERROR_STATUS.get(code, 400),
-            headers={"x-amzn-ErrorType": f"{code}:{ERROR_NAMESPACE}"},
+            headers={"x-amzn-ErrorType": f"{code}:{ERROR_NAMESPACE}", **(headers or {})},
             **kw,
         )
 
