@@ -481,6 +481,9 @@ def _handler_for(emulator: BedrockEmulator) -> Callable[..., BaseHTTPRequestHand
         def do_GET(self) -> None:
             self._serve()
 
+        def do_HEAD(self) -> None:
+            self._serve()
+
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
@@ -502,6 +505,8 @@ def _handler_for(emulator: BedrockEmulator) -> Callable[..., BaseHTTPRequestHand
         def _send_body(self, reply: Reply) -> None:
             self.send_header("Content-Length", str(len(reply.body)))
             self.end_headers()
+            if self.command == "HEAD":
+                return
             if reply.reset_after is not None:
                 self.wfile.write(reply.body[: reply.reset_after])
                 self.wfile.flush()

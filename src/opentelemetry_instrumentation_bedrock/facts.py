@@ -39,16 +39,22 @@ class ResponseFacts:
         return f"ResponseFacts({fields})"
 
 
+_INT64_MAX = (1 << 63) - 1
+
+
 def as_int(value: Any) -> int | None:
-    """A non-negative int, or None (bools and floats with fractions are rejected)."""
+    """A non-negative int that fits OTLP's int64, or None (bools and fractional floats are rejected).
+
+    An out-of-range value would make the exporter drop the whole batch, so it is refused here.
+    """
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    if isinstance(value, float) and value.is_integer() and value >= 0:
-        return int(value)
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, str) and value.isdigit() and len(value) < 20:
+        value = int(value)
+    if isinstance(value, int) and 0 <= value <= _INT64_MAX:
+        return value
     return None
 
 
