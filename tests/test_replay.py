@@ -1,0 +1,137 @@
+"""Replay real recorded Bedrock traffic through botocore and the emulator.
+
+For every recorded Converse and InvokeModel exchange (tests/recordings, see its NOTICE), the emulator
+answers with the recorded status, headers and body, and the client sends the recorded request. The
+expected figures are read straight from the recording, independently of our parsers: Converse from the
+body's ``usage``, InvokeModel from Bedrock's token-count headers, failures from ``x-amzn-ErrorType``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+from urllib.parse import unquote
+
+import pytest
+import yaml
+from bedrock_emulator import Reply
+from botocore.exceptions import ClientError
+from opentelemetry.trace import StatusCode
+
+RECORDINGS = Path(__file__).parent / "recordings"
+DROP_HEADERS = {"content-length", "connection", "transfer-encoding", "date", "set-cookie"}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode()
+    if isinstance(value, list):
+        return _text(value[0])
+    return str(value)
+
+
+def _interactions() -> list[Any]:
+    cases = []
+    for path in sorted(RECORDINGS.rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        for index, interaction in enumerate(data["interactions"]):
+            uri = interaction["request"]["uri"]
+            operation = uri.rsplit("/", 1)[1]
+            if operation in ("converse", "invoke"):
+                name = f"{path.relative_to(RECORDINGS)}#{index}"
+                cases.append(pytest.param(interaction, id=name))
+    return cases
+
+
+CASES = _interactions()
+
+
+def _reply(interaction: dict[str, Any]) -> Reply:
+    response = interaction["response"]
+    headers = {k: _text(v) for k, v in response["headers"].items() if k.lower() not in DROP_HEADERS}
+    body = response["body"]["string"]
+    return Reply(status=response["status"]["code"], headers=headers, body=body.encode() if isinstance(body, str) else body)
+
+
+def _header(headers: dict[str, Any], name: str) -> Optional[str]:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return _text(value)
+    return None
+
+
+def _expected(interaction: dict[str, Any], operation: str) -> dict[str, Any]:
+    """What Bedrock reported in this exchange, read directly from the recording."""
+    response = interaction["response"]
+    headers = response["headers"]
+    status = response["status"]["code"]
+    if status >= 400:
+        return {"error": _header(headers, "x-amzn-errortype").split(":")[0]}
+    if operation == "converse":
+        usage = json.loads(response["body"]["string"]).get("usage")
+        if usage is None:  # a guardrail blocked the input before the model ran
+            return {"input": None, "output": None}
+        cache = usage.get("cacheReadInputTokens", 0) + usage.get("cacheWriteInputTokens", 0)
+        return {"input": usage["inputTokens"] + cache, "output": usage["outputTokens"]}
+    cache = sum(
+        int(_header(headers, name) or 0)
+        for name in ("x-amzn-bedrock-cache-read-input-token-count", "x-amzn-bedrock-cache-write-input-token-count")
+    )
+    return {
+        "input": int(_header(headers, "x-amzn-bedrock-input-token-count")) + cache,
+        "output": int(_header(headers, "x-amzn-bedrock-output-token-count")),
+    }
+
+
+def _call(client: Any, interaction: dict[str, Any], model: str, operation: str) -> Any:
+    request = interaction["request"]
+    body = request["body"]
+    if operation == "converse":
+        return client.converse(modelId=model, **json.loads(body))
+    params: dict[str, Any] = {"modelId": model, "body": body.encode() if isinstance(body, str) else (body or b"")}
+    for header, param in (
+        ("x-amzn-bedrock-guardrailidentifier", "guardrailIdentifier"),
+        ("x-amzn-bedrock-guardrailversion", "guardrailVersion"),
+        ("x-amzn-bedrock-trace", "trace"),
+    ):
+        value = _header(request["headers"], header)
+        if value is not None:
+            params[param] = value
+    result = client.invoke_model(**params)
+    assert result["body"].read() == _reply(interaction).body
+    return result
+
+
+def test_the_suite_covers_every_recorded_exchange():
+    assert len(CASES) == 98
+
+
+@pytest.mark.parametrize("interaction", CASES)
+def test_replay(instrumented, emu, client, interaction):
+    uri = interaction["request"]["uri"]
+    model = unquote(uri.split("/model/", 1)[1].rsplit("/", 1)[0])
+    operation = uri.rsplit("/", 1)[1]
+    expected = _expected(interaction, operation)
+    emu.script(_reply(interaction))
+
+    if "error" in expected:
+        with pytest.raises(ClientError) as info:
+            _call(client, interaction, model, operation)
+        assert info.value.response["Error"]["Code"] == expected["error"]
+    else:
+        _call(client, interaction, model, operation)
+    assert emu.served[-1].path == uri.split("amazonaws.com", 1)[1]
+
+    span = instrumented.span()
+    assert span.attributes["gen_ai.request.model"] == model
+    assert span.attributes["aws.request_id"] == _header(interaction["response"]["headers"], "x-amzn-requestid")
+    if "error" in expected:
+        assert span.status.status_code is StatusCode.ERROR
+        assert span.attributes["error.type"] == expected["error"]
+        return
+    assert span.status.status_code is StatusCode.UNSET
+    assert span.attributes.get("gen_ai.usage.input_tokens") == expected["input"]
+    assert span.attributes.get("gen_ai.usage.output_tokens") == expected["output"]
+    tokens = {p.attributes["gen_ai.token.type"]: p.sum for p in instrumented.points("gen_ai.client.token.usage")}
+    assert tokens == {k: v for k, v in (("input", expected["input"]), ("output", expected["output"])) if v is not None}

@@ -1,0 +1,138 @@
+"""Pure functions: model id normalisation, family placement, finish reasons, coercions."""
+
+from __future__ import annotations
+
+import pytest
+
+from opentelemetry_instrumentation_bedrock.facts import as_int, as_number, as_str_tuple
+from opentelemetry_instrumentation_bedrock.finish_reasons import normalize, normalize_all
+from opentelemetry_instrumentation_bedrock.model_id import base_model_id
+from opentelemetry_instrumentation_bedrock.models import family_for_id, resolve
+
+
+@pytest.mark.parametrize(
+    ("model_id", "base"),
+    [
+        ("anthropic.claude-3-haiku-20240307-v1:0", "anthropic.claude-3-haiku-20240307-v1:0"),
+        ("us.anthropic.claude-3-haiku-20240307-v1:0", "anthropic.claude-3-haiku-20240307-v1:0"),
+        ("eu.amazon.nova-pro-v1:0", "amazon.nova-pro-v1:0"),
+        ("apac.meta.llama3-2-1b-instruct-v1:0", "meta.llama3-2-1b-instruct-v1:0"),
+        ("global.anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-sonnet-4-5-20250929-v1:0"),
+        ("us-gov.anthropic.claude-3-haiku-20240307-v1:0", "anthropic.claude-3-haiku-20240307-v1:0"),
+        ("jp.anthropic.claude-3-haiku-20240307-v1:0", "anthropic.claude-3-haiku-20240307-v1:0"),
+        (
+            "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
+            "anthropic.claude-3-haiku-20240307-v1:0",
+        ),
+        (
+            "arn:aws:bedrock:us-east-1:012345678901:inference-profile/us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+            "anthropic.claude-3-7-sonnet-20250219-v1:0",
+        ),
+        ("arn:aws:bedrock:us-east-1:012345678901:application-inference-profile/a1b2c3d4e5f6", "a1b2c3d4e5f6"),
+        ("arn:aws:bedrock:us-east-1:012345678901:provisioned-model/xyz987", "xyz987"),
+        ("arn:aws-us-gov:bedrock:us-gov-west-1:012345678901:imported-model/abc123", "abc123"),
+        ("arn:broken", "arn:broken"),
+        ("", ""),
+        ("us.", "us."),
+    ],
+)
+def test_base_model_id(model_id, base):
+    assert base_model_id(model_id) == base
+
+
+@pytest.mark.parametrize(
+    ("model_id", "family"),
+    [
+        ("anthropic.claude-v2", "anthropic"),
+        ("us.anthropic.claude-3-5-sonnet-20240620-v1:0", "anthropic"),
+        ("amazon.nova-lite-v1:0", "nova"),
+        ("amazon.nova-2-multimodal-embeddings-v1:0", "titan_embed"),
+        ("amazon.titan-text-express-v1", "titan"),
+        ("amazon.titan-tg1-large", "titan"),
+        ("amazon.titan-embed-text-v2:0", "titan_embed"),
+        ("amazon.titan-embed-image-v1", "titan_embed"),
+        ("cohere.embed-english-v3", "cohere_embed"),
+        ("cohere.command-r-plus-v1:0", "cohere_command_r"),
+        ("cohere.command-text-v14", "cohere_command"),
+        ("cohere.command-light-text-v14", "cohere_command"),
+        ("meta.llama3-1-405b-instruct-v1:0", "llama"),
+        ("mistral.mixtral-8x7b-instruct-v0:1", "mistral"),
+        ("ai21.jamba-1-5-large-v1:0", "jamba"),
+        ("ai21.j2-ultra-v1", "jurassic"),
+        ("us.deepseek.r1-v1:0", "deepseek"),
+        ("openai.gpt-oss-120b-1:0", "openai"),
+        ("qwen.qwen3-coder-30b-a3b-v1:0", "openai"),
+    ],
+)
+def test_family_for_id(model_id, family):
+    found = family_for_id(model_id)
+    assert found is not None
+    assert found.name == family
+
+
+def test_opaque_ids_are_placed_by_body():
+    arn = "arn:aws:bedrock:us-east-1:012345678901:application-inference-profile/a1b2c3"
+    assert family_for_id(arn) is None
+    assert resolve(arn, {"anthropic_version": "bedrock-2023-05-31"}).name == "anthropic"
+    assert resolve(arn, {"schemaVersion": "messages-v1", "messages": []}).name == "nova"
+    assert resolve(arn, {"inputText": "x", "textGenerationConfig": {}}).name == "titan"
+    assert resolve(arn, {"prompt": "x", "max_gen_len": 5}).name == "llama"
+    assert resolve(arn, {"prompt": "x"}).name == "generic"
+    assert resolve(arn, None).name == "generic"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("end_turn", "stop"),
+        ("stop_sequence", "stop"),
+        ("stop", "stop"),
+        ("COMPLETE", "stop"),
+        ("FINISH", "stop"),
+        ("max_tokens", "length"),
+        ("length", "length"),
+        ("MAX_TOKENS", "length"),
+        ("LENGTH", "length"),
+        ("model_context_window_exceeded", "length"),
+        ("ERROR_LIMIT", "length"),
+        ("tool_use", "tool_call"),
+        ("tool_calls", "tool_call"),
+        ("guardrail_intervened", "content_filter"),
+        ("content_filtered", "content_filter"),
+        ("CONTENT_FILTERED", "content_filter"),
+        ("ERROR_TOXIC", "content_filter"),
+        ("ERROR", "error"),
+        ("endoftext", "endoftext"),
+        ("SomethingNew", "SomethingNew"),
+        ("", None),
+        (None, None),
+        (3, None),
+    ],
+)
+def test_normalize(raw, expected):
+    assert normalize(raw) == expected
+
+
+def test_normalize_all_drops_non_strings():
+    assert normalize_all(["end_turn", None, 5, "max_tokens"]) == ("stop", "length")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(5, 5), (5.0, 5), ("17", 17), (0, 0), (-1, None), (True, None), (2.5, None), ("x", None), (None, None),
+     (float("inf"), None), (float("nan"), None), (1 << 63, None), ((1 << 63) - 1, (1 << 63) - 1),
+     ("9" * 30, None), ([1], None)],
+)  # fmt: skip
+def test_as_int(value, expected):
+    assert as_int(value) == expected
+
+
+def test_as_number_and_str_tuple():
+    assert as_number(0.5) == 0.5
+    assert as_number(2) == 2
+    assert as_number(True) is None
+    assert as_number("1") is None
+    assert as_str_tuple(["a", "b"]) == ("a", "b")
+    assert as_str_tuple("a") == ("a",)
+    assert as_str_tuple(["a", 1]) is None
+    assert as_str_tuple(None) is None
