@@ -51,7 +51,9 @@ ERROR_STATUS = {
 def _header(name: str, value: str) -> bytes:
     raw_name = name.encode()
     raw_value = value.encode()
-    return struct.pack("!B", len(raw_name)) + raw_name + b"\x07" + struct.pack("!H", len(raw_value)) + raw_value
+    return (
+        struct.pack("!B", len(raw_name)) + raw_name + b"\x07" + struct.pack("!H", len(raw_value)) + raw_value
+    )
 
 
 def encode_message(headers: dict[str, str], payload: bytes) -> bytes:
@@ -141,9 +143,7 @@ class Reply:
 
     @classmethod
     def stream(cls, events: list[bytes], **kw: Any) -> Reply:
-        return cls(
-            headers={"Content-Type": "application/vnd.amazon.eventstream"}, events=events, **kw
-        )
+        return cls(headers={"Content-Type": "application/vnd.amazon.eventstream"}, events=events, **kw)
 
 
 @dataclass
@@ -247,24 +247,45 @@ def invoke_body(model_id: str, request: Any, usage: tuple[int, int]) -> dict[str
     if family == "titan_embed":
         return {"embedding": [0.125] * 8, "inputTextTokenCount": inp}
     if family == "cohere_embed":
-        return {"id": rid, "embeddings": [[0.25] * 8], "texts": req.get("texts", []), "response_type": "embeddings_floats"}
+        return {
+            "id": rid,
+            "embeddings": [[0.25] * 8],
+            "texts": req.get("texts", []),
+            "response_type": "embeddings_floats",
+        }
     if family == "cohere_command":
         return {"id": rid, "generations": [{"id": rid, "text": _TEXT, "finish_reason": "COMPLETE"}]}
     if family == "cohere_command_r":
-        return {"response_id": rid, "generation_id": rid, "text": _TEXT, "finish_reason": "COMPLETE", "chat_history": []}
+        return {
+            "response_id": rid,
+            "generation_id": rid,
+            "text": _TEXT,
+            "finish_reason": "COMPLETE",
+            "chat_history": [],
+        }
     if family == "llama":
-        return {"generation": _TEXT, "prompt_token_count": inp, "generation_token_count": out, "stop_reason": "stop"}
+        return {
+            "generation": _TEXT,
+            "prompt_token_count": inp,
+            "generation_token_count": out,
+            "stop_reason": "stop",
+        }
     if family == "mistral":
         if "messages" in req:
             return {
                 "id": rid,
                 "object": "chat.completion",
                 "model": "mistral-large-2407",
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": _TEXT}, "stop_reason": "stop"}],
+                "choices": [
+                    {"index": 0, "message": {"role": "assistant", "content": _TEXT}, "stop_reason": "stop"}
+                ],
             }
         return {"outputs": [{"text": _TEXT, "stop_reason": "stop"}]}
     if family == "jurassic":
-        return {"id": 1234, "completions": [{"data": {"text": _TEXT}, "finishReason": {"reason": "endoftext"}}]}
+        return {
+            "id": 1234,
+            "completions": [{"data": {"text": _TEXT}, "finishReason": {"reason": "endoftext"}}],
+        }
     if family == "deepseek" and "messages" not in req:
         return {"choices": [{"index": 0, "text": _TEXT, "stop_reason": "stop"}]}
     if family in ("openai", "deepseek"):
@@ -273,7 +294,9 @@ def invoke_body(model_id: str, request: Any, usage: tuple[int, int]) -> dict[str
             "object": "chat.completion",
             "created": 1730000000,
             "model": model_id,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": _TEXT}, "finish_reason": "stop"}],
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": _TEXT}, "finish_reason": "stop"}
+            ],
             "usage": {"prompt_tokens": inp, "completion_tokens": out, "total_tokens": inp + out},
         }
     return {"generated_text": _TEXT}
@@ -300,7 +323,9 @@ def converse_body(usage: tuple[int, int], latency_ms: int, stop_reason: str = "e
     }
 
 
-def converse_stream_events(usage: tuple[int, int], latency_ms: int, stop_reason: str = "end_turn") -> list[bytes]:
+def converse_stream_events(
+    usage: tuple[int, int], latency_ms: int, stop_reason: str = "end_turn"
+) -> list[bytes]:
     """The ConverseStream event sequence Bedrock sends for a text answer."""
     inp, out = usage
     words = _TEXT.split(" ")
@@ -366,8 +391,14 @@ def invoke_stream_events(model_id: str, usage: tuple[int, int], latency_ms: int)
 class BedrockEmulator:
     """A threaded HTTP server on 127.0.0.1 answering like the Bedrock runtime."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, latency_ms: int = 250) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, latency_ms: int = 250, time_scale: float = 0.0
+    ) -> None:
+        """``latency_ms`` is the model latency default answers report. With ``time_scale`` > 0 the
+        emulator instead derives a plausible latency from the tokens (and the request's bytes, for a
+        little variety), scales it by ``time_scale``, reports it and really waits that long (demos)."""
         self.latency_ms = latency_ms
+        self.time_scale = time_scale
         self.served: list[Served] = []
         self._scripts: dict[Optional[str], deque[Reply]] = {}
         self._lock = threading.Lock()
@@ -385,7 +416,9 @@ class BedrockEmulator:
         return int(self._server.server_address[1])
 
     def start(self) -> BedrockEmulator:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="bedrock-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="bedrock-emulator", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -425,19 +458,27 @@ class BedrockEmulator:
                     return queue.popleft()
         return None
 
-    def _default(self, model_id: str, operation: str, request: Any) -> Reply:
+    def _default(self, model_id: str, operation: str, request: Any, raw: bytes) -> Reply:
         usage = default_usage(request)
+        latency = self.latency_ms
+        delay = 0.0
+        if self.time_scale > 0:
+            latency = int((120 + 4 * usage[0] + 25 * usage[1] + binascii.crc32(raw) % 200) * self.time_scale)
+            delay = latency / 1000.0
         if operation == "converse":
-            return Reply.json(converse_body(usage, self.latency_ms), usage=usage)
+            return Reply.json(converse_body(usage, latency), usage=usage, delay=delay)
         if operation == "converse-stream":
-            return Reply.stream(converse_stream_events(usage, self.latency_ms), usage=usage)
+            return Reply.stream(converse_stream_events(usage, latency), usage=usage, delay=delay)
         if operation == "invoke":
             body = invoke_body(model_id, request, usage)
             return Reply(
-                headers=invoke_headers(usage, self.latency_ms), body=json.dumps(body).encode(), usage=usage
+                headers=invoke_headers(usage, latency),
+                body=json.dumps(body).encode(),
+                usage=usage,
+                delay=delay,
             )
         if operation == "invoke-with-response-stream":
-            return Reply.stream(invoke_stream_events(model_id, usage, self.latency_ms), usage=usage)
+            return Reply.stream(invoke_stream_events(model_id, usage, latency), usage=usage, delay=delay)
         if operation == "count-tokens":
             return Reply.json({"inputTokens": usage[0]})
         return Reply.error("UnknownOperationException", f"unknown path /{operation}", status=404)
@@ -453,9 +494,11 @@ class BedrockEmulator:
             if model_id is None or operation is None:
                 reply = Reply.error("UnknownOperationException", f"no route for {path}", status=404)
             else:
-                reply = self._default(model_id, operation, request)
+                reply = self._default(model_id, operation, request, body)
         with self._lock:
-            self.served.append(Served(method, path, model_id, operation, headers, body, reply.status, reply.usage))
+            self.served.append(
+                Served(method, path, model_id, operation, headers, body, reply.status, reply.usage)
+            )
         return reply
 
 
@@ -472,7 +515,7 @@ def _handler_for(emulator: BedrockEmulator) -> Callable[..., BaseHTTPRequestHand
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True  # else every response waits ~40 ms for the delayed ACK
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
         def do_POST(self) -> None:
@@ -491,7 +534,11 @@ def _handler_for(emulator: BedrockEmulator) -> Callable[..., BaseHTTPRequestHand
             if reply.delay:
                 time.sleep(reply.delay)
             self.send_response(reply.status)
-            headers = {"x-amzn-RequestId": str(uuid.uuid4()), "Date": self.date_time_string(), **reply.headers}
+            headers = {
+                "x-amzn-RequestId": str(uuid.uuid4()),
+                "Date": self.date_time_string(),
+                **reply.headers,
+            }
             for name, value in headers.items():
                 self.send_header(name, value)
             try:

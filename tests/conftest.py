@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "emulator"))
 
 from bedrock_emulator import BedrockEmulator  # noqa: E402
-
 from opentelemetry_instrumentation_bedrock import BedrockInstrumentor  # noqa: E402
 
 # Never let a developer's real credentials or endpoints leak into a test run.
@@ -95,7 +94,9 @@ def telemetry() -> Telemetry:
 @pytest.fixture
 def instrumented(telemetry: Telemetry) -> Iterator[Telemetry]:
     instrumentor = BedrockInstrumentor()
-    instrumentor.instrument(tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider)
+    instrumentor.instrument(
+        tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
+    )
     try:
         yield telemetry
     finally:

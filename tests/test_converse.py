@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from bedrock_emulator import Reply, converse_body
-from helpers import DURATION_BUCKETS, TOKEN_BUCKETS, attrs, only_point, token_points
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
 from opentelemetry.trace import SpanKind, StatusCode
 
+from bedrock_emulator import Reply, converse_body
+from helpers import DURATION_BUCKETS, TOKEN_BUCKETS, attrs, only_point, token_points
 from opentelemetry_instrumentation_bedrock import BedrockInstrumentor
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -19,11 +19,7 @@ MESSAGES = [{"role": "user", "content": [{"text": "Say this is a test"}]}]
 
 
 def test_span_name_kind_and_attributes(instrumented, emu, client):
-    emu.script(
-        Reply.json(
-            converse_body((21, 5), 417, "end_turn"), headers={"x-amzn-RequestId": "req-0001"}
-        )
-    )
+    emu.script(Reply.json(converse_body((21, 5), 417, "end_turn"), headers={"x-amzn-RequestId": "req-0001"}))
     result = client.converse(
         modelId=MODEL,
         messages=MESSAGES,
@@ -136,7 +132,11 @@ def test_guardrail_and_nova_top_k(instrumented, emu, client):
     client.converse(
         modelId="us.amazon.nova-lite-v1:0",
         messages=MESSAGES,
-        guardrailConfig={"guardrailIdentifier": "v9kpg6yrwhs2", "guardrailVersion": "DRAFT", "trace": "enabled"},
+        guardrailConfig={
+            "guardrailIdentifier": "v9kpg6yrwhs2",
+            "guardrailVersion": "DRAFT",
+            "trace": "enabled",
+        },
         additionalModelRequestFields={"inferenceConfig": {"topK": 20}},
     )
     span_attrs = attrs(instrumented.span())
@@ -145,7 +145,9 @@ def test_guardrail_and_nova_top_k(instrumented, emu, client):
     assert span_attrs["gen_ai.request.top_k"] == 20
     assert span_attrs["gen_ai.request.model"] == "us.amazon.nova-lite-v1:0"
     # The emulator's default answer: its own usage figures reach the span unchanged.
-    assert (span_attrs["gen_ai.usage.input_tokens"], span_attrs["gen_ai.usage.output_tokens"]) == emu.served[-1].usage
+    assert (span_attrs["gen_ai.usage.input_tokens"], span_attrs["gen_ai.usage.output_tokens"]) == emu.served[
+        -1
+    ].usage
 
 
 def test_arn_model_id_is_recorded_exactly(instrumented, emu, client):
@@ -163,7 +165,9 @@ class RecordingSampler(Sampler):
     def __init__(self) -> None:
         self.seen: list[tuple[str, dict[str, Any], Any]] = []
 
-    def should_sample(self, parent_context, trace_id, name, kind=None, attributes=None, links=None, trace_state=None):
+    def should_sample(
+        self, parent_context, trace_id, name, kind=None, attributes=None, links=None, trace_state=None
+    ):
         self.seen.append((name, dict(attributes or {}), kind))
         return SamplingResult(Decision.DROP)
 
@@ -195,7 +199,9 @@ def test_sampler_sees_final_name_and_attributes_and_drop_still_records_metrics(t
         "gen_ai.request.max_tokens": 5,
     }
     assert telemetry.spans() == []
-    assert {p.attributes["gen_ai.token.type"]: p.sum for p in telemetry.points("gen_ai.client.token.usage")} == {
+    assert {
+        p.attributes["gen_ai.token.type"]: p.sum for p in telemetry.points("gen_ai.client.token.usage")
+    } == {
         "input": 8,
         "output": 2,
     }

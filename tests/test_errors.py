@@ -7,10 +7,11 @@ import socket
 from typing import Any, Callable
 
 import pytest
-from bedrock_emulator import Reply, converse_body
 from botocore.exceptions import ClientError, ParamValidationError
-from helpers import attrs, only_point
 from opentelemetry.trace import StatusCode
+
+from bedrock_emulator import Reply, converse_body
+from helpers import only_point
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 MESSAGES = [{"role": "user", "content": [{"text": "hi"}]}]
@@ -90,7 +91,9 @@ def test_throttled_then_retried_successfully_is_one_ok_span(instrumented, emu, m
 
 def test_throttled_on_every_attempt(instrumented, emu, make_client):
     client = make_client(retries={"mode": "standard", "total_max_attempts": 2})
-    emu.script(Reply.error("ThrottlingException", "slow down"), Reply.error("ThrottlingException", "slow down"))
+    emu.script(
+        Reply.error("ThrottlingException", "slow down"), Reply.error("ThrottlingException", "slow down")
+    )
     with pytest.raises(ClientError) as info:
         client.converse(modelId=MODEL, messages=MESSAGES)
     assert info.value.response["ResponseMetadata"]["RetryAttempts"] == 1

@@ -6,11 +6,14 @@ import json
 from typing import Any, Optional
 
 import pytest
+
 from bedrock_emulator import Reply
 from helpers import attrs, only_point, token_points
 
 
-def invoke_reply(body: Any, usage: Optional[tuple[int, int]] = None, latency_ms: int = 321, **extra: str) -> Reply:
+def invoke_reply(
+    body: Any, usage: Optional[tuple[int, int]] = None, latency_ms: int = 321, **extra: str
+) -> Reply:
     headers = {"X-Amzn-Bedrock-Invocation-Latency": str(latency_ms), **extra}
     if usage is not None:
         headers["X-Amzn-Bedrock-Input-Token-Count"] = str(usage[0])
@@ -19,7 +22,9 @@ def invoke_reply(body: Any, usage: Optional[tuple[int, int]] = None, latency_ms:
 
 
 # (case id, model id, request body, response body, header usage, operation, expected gen_ai/aws.bedrock attrs)
-CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, int]], str, dict[str, Any]]] = [
+CASES: list[
+    tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, int]], str, dict[str, Any]]
+] = [
     (
         "claude-messages-cache",
         "anthropic.claude-3-5-haiku-20241022-v1:0",
@@ -38,8 +43,12 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, 
             "model": "claude-3-5-haiku-20241022",
             "content": [{"type": "text", "text": "..."}],
             "stop_reason": "max_tokens",
-            "usage": {"input_tokens": 4, "cache_creation_input_tokens": 18131, "cache_read_input_tokens": 0,
-                      "output_tokens": 50},
+            "usage": {
+                "input_tokens": 4,
+                "cache_creation_input_tokens": 18131,
+                "cache_read_input_tokens": 0,
+                "output_tokens": 50,
+            },
         },
         (4, 50),
         "chat",
@@ -79,14 +88,24 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, 
         {
             "schemaVersion": "messages-v1",
             "messages": [{"role": "user", "content": [{"text": "A camping trip"}]}],
-            "inferenceConfig": {"max_new_tokens": 500, "topP": 0.9, "topK": 20, "temperature": 0.7,
-                                "stopSequences": ["END"]},
+            "inferenceConfig": {
+                "max_new_tokens": 500,
+                "topP": 0.9,
+                "topK": 20,
+                "temperature": 0.7,
+                "stopSequences": ["END"],
+            },
         },
         {
             "output": {"message": {"role": "assistant", "content": [{"text": "..."}]}},
             "stopReason": "end_turn",
-            "usage": {"inputTokens": 7, "outputTokens": 53, "totalTokens": 60, "cacheReadInputTokenCount": 2,
-                      "cacheWriteInputTokenCount": 0},
+            "usage": {
+                "inputTokens": 7,
+                "outputTokens": 53,
+                "totalTokens": 60,
+                "cacheReadInputTokenCount": 2,
+                "cacheWriteInputTokenCount": 0,
+            },
         },
         (7, 53),
         "chat",
@@ -106,10 +125,19 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, 
     (
         "titan-text",
         "amazon.titan-text-express-v1",
-        {"inputText": "Tell me a joke", "textGenerationConfig": {"maxTokenCount": 512, "temperature": 0.5,
-                                                                "topP": 0.9, "stopSequences": ["User:"]}},
-        {"inputTextTokenCount": 28.0, "results": [{"tokenCount": 197.0, "outputText": "...",
-                                                   "completionReason": "LENGTH"}]},
+        {
+            "inputText": "Tell me a joke",
+            "textGenerationConfig": {
+                "maxTokenCount": 512,
+                "temperature": 0.5,
+                "topP": 0.9,
+                "stopSequences": ["User:"],
+            },
+        },
+        {
+            "inputTextTokenCount": 28.0,
+            "results": [{"tokenCount": 197.0, "outputText": "...", "completionReason": "LENGTH"}],
+        },
         (28, 197),
         "text_completion",
         {
@@ -143,8 +171,14 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, 
     (
         "cohere-command",
         "cohere.command-text-v14",
-        {"prompt": "Tell me a joke", "max_tokens": 200, "temperature": 0.5, "p": 0.5, "k": 10,
-         "stop_sequences": ["--"]},
+        {
+            "prompt": "Tell me a joke",
+            "max_tokens": 200,
+            "temperature": 0.5,
+            "p": 0.5,
+            "k": 10,
+            "stop_sequences": ["--"],
+        },
         {"id": "3266ca30", "generations": [{"id": "g1", "text": "...", "finish_reason": "COMPLETE"}]},
         (9, 112),
         "text_completion",
@@ -163,8 +197,16 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, 
     (
         "cohere-command-r",
         "cohere.command-r-plus-v1:0",
-        {"message": "hi", "chat_history": [], "max_tokens": 100, "seed": 42, "p": 0.75, "k": 0,
-         "frequency_penalty": 0.2, "presence_penalty": 0.1},
+        {
+            "message": "hi",
+            "chat_history": [],
+            "max_tokens": 100,
+            "seed": 42,
+            "p": 0.75,
+            "k": 0,
+            "frequency_penalty": 0.2,
+            "presence_penalty": 0.1,
+        },
         {"response_id": "resp-9", "generation_id": "gen-9", "text": "...", "finish_reason": "MAX_TOKENS"},
         (3, 100),
         "chat",
@@ -200,8 +242,14 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, 
     (
         "mistral-prompt",
         "mistral.mistral-7b-instruct-v0:2",
-        {"prompt": "Say this is a test", "max_tokens": 10, "temperature": 0.8, "top_p": 1, "top_k": 50,
-         "stop": ["|"]},
+        {
+            "prompt": "Say this is a test",
+            "max_tokens": 10,
+            "temperature": 0.8,
+            "top_p": 1,
+            "top_k": 50,
+            "stop": ["|"],
+        },
         {"outputs": [{"text": "...", "stop_reason": "length"}]},
         (6, 10),
         "text_completion",
@@ -220,8 +268,12 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, 
         "mistral-chat",
         "mistral.mistral-large-2407-v1:0",
         {"messages": [{"role": "user", "content": "weather?"}], "max_tokens": 20, "tools": []},
-        {"id": "cmpl-1", "choices": [{"index": 0, "message": {"role": "assistant", "content": ""},
-                                      "stop_reason": "tool_calls"}]},
+        {
+            "id": "cmpl-1",
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": ""}, "stop_reason": "tool_calls"}
+            ],
+        },
         (14, 20),
         "chat",
         {
@@ -235,11 +287,20 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, 
     (
         "jamba",
         "ai21.jamba-1-5-mini-v1:0",
-        {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 64, "temperature": 0.4, "top_p": 0.8,
-         "stop": ["\n"], "n": 2},
-        {"id": "chatcmpl-jamba", "model": "jamba-1.5-mini",
-         "choices": [{"index": 0, "finish_reason": "stop"}, {"index": 1, "finish_reason": "length"}],
-         "usage": {"prompt_tokens": 11, "completion_tokens": 64, "total_tokens": 75}},
+        {
+            "messages": [{"role": "user", "content": "hi"}],
+            "max_tokens": 64,
+            "temperature": 0.4,
+            "top_p": 0.8,
+            "stop": ["\n"],
+            "n": 2,
+        },
+        {
+            "id": "chatcmpl-jamba",
+            "model": "jamba-1.5-mini",
+            "choices": [{"index": 0, "finish_reason": "stop"}, {"index": 1, "finish_reason": "length"}],
+            "usage": {"prompt_tokens": 11, "completion_tokens": 64, "total_tokens": 75},
+        },
         (11, 64),
         "chat",
         {
@@ -258,8 +319,13 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, 
     (
         "deepseek-r1",
         "us.deepseek.r1-v1:0",
-        {"prompt": "<｜begin▁of▁sentence｜>think", "max_tokens": 512, "temperature": 0.6, "top_p": 0.95,
-         "stop": ["<｜end｜>"]},
+        {
+            "prompt": "<｜begin▁of▁sentence｜>think",
+            "max_tokens": 512,
+            "temperature": 0.6,
+            "top_p": 0.95,
+            "stop": ["<｜end｜>"],
+        },
         {"choices": [{"text": "...", "stop_reason": "length"}]},
         (17, 512),
         "text_completion",
@@ -276,11 +342,22 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, 
     (
         "openai-gpt-oss",
         "openai.gpt-oss-20b-1:0",
-        {"messages": [{"role": "user", "content": "hi"}], "max_completion_tokens": 100, "temperature": 1.0,
-         "top_p": 1.0, "seed": 3},
-        {"id": "chatcmpl-oss", "object": "chat.completion", "model": "gpt-oss-20b",
-         "choices": [{"index": 0, "message": {"role": "assistant", "content": "hey"}, "finish_reason": "stop"}],
-         "usage": {"prompt_tokens": 70, "completion_tokens": 21, "total_tokens": 91}},
+        {
+            "messages": [{"role": "user", "content": "hi"}],
+            "max_completion_tokens": 100,
+            "temperature": 1.0,
+            "top_p": 1.0,
+            "seed": 3,
+        },
+        {
+            "id": "chatcmpl-oss",
+            "object": "chat.completion",
+            "model": "gpt-oss-20b",
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": "hey"}, "finish_reason": "stop"}
+            ],
+            "usage": {"prompt_tokens": 70, "completion_tokens": 21, "total_tokens": 91},
+        },
         (70, 21),
         "chat",
         {
@@ -299,8 +376,11 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, 
         "qwen",
         "qwen.qwen3-32b-v1:0",
         {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 8},
-        {"id": "q-1", "choices": [{"index": 0, "finish_reason": "length"}],
-         "usage": {"prompt_tokens": 2, "completion_tokens": 8}},
+        {
+            "id": "q-1",
+            "choices": [{"index": 0, "finish_reason": "length"}],
+            "usage": {"prompt_tokens": 2, "completion_tokens": 8},
+        },
         (2, 8),
         "chat",
         {
@@ -340,9 +420,17 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, 
     (
         "application-profile-sniffed-claude",
         "arn:aws:bedrock:us-east-1:012345678901:application-inference-profile/a1b2c3d4e5f6",
-        {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]},
-        {"id": "msg_x", "model": "claude-3-haiku-20240307", "stop_reason": "end_turn",
-         "usage": {"input_tokens": 10, "output_tokens": 5}},
+        {
+            "anthropic_version": "bedrock-2023-05-31",
+            "max_tokens": 5,
+            "messages": [{"role": "user", "content": "x"}],
+        },
+        {
+            "id": "msg_x",
+            "model": "claude-3-haiku-20240307",
+            "stop_reason": "end_turn",
+            "usage": {"input_tokens": 10, "output_tokens": 5},
+        },
         (10, 5),
         "chat",
         {
@@ -358,9 +446,13 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, 
         "sagemaker-imported-openai-text",
         "arn:aws:sagemaker:us-east-1:767398002385:endpoint/endpoint-quick-start-idr7y",
         {"prompt": "Explain quantum mechanics.", "max_tokens": 100, "temperature": 0.5},
-        {"object": "text_completion", "id": "", "model": "/opt/ml/model",
-         "choices": [{"index": 0, "text": "...", "finish_reason": "length"}],
-         "usage": {"prompt_tokens": 6, "completion_tokens": 100}},
+        {
+            "object": "text_completion",
+            "id": "",
+            "model": "/opt/ml/model",
+            "choices": [{"index": 0, "text": "...", "finish_reason": "length"}],
+            "usage": {"prompt_tokens": 6, "completion_tokens": 100},
+        },
         (6, 100),
         "text_completion",
         {
@@ -376,8 +468,15 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Optional[tuple[int, 
 
 
 def genai_attrs(span: Any) -> dict[str, Any]:
-    skip = {"gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.request.model", "aws.bedrock.invocation.latency"}
-    return {k: v for k, v in attrs(span).items() if k.startswith(("gen_ai.", "aws.bedrock.")) and k not in skip}
+    skip = {
+        "gen_ai.operation.name",
+        "gen_ai.provider.name",
+        "gen_ai.request.model",
+        "aws.bedrock.invocation.latency",
+    }
+    return {
+        k: v for k, v in attrs(span).items() if k.startswith(("gen_ai.", "aws.bedrock.")) and k not in skip
+    }
 
 
 @pytest.mark.parametrize(
@@ -428,7 +527,12 @@ def test_every_family_default_answer_matches_emulator_usage(instrumented, emu, c
             assert span.attributes["gen_ai.usage.output_tokens"] == out, span.name
 
 
-BODY = {"id": "msg_1", "stop_reason": "end_turn", "usage": {"input_tokens": 3, "output_tokens": 4}, "text": "x" * 5000}
+BODY = {
+    "id": "msg_1",
+    "stop_reason": "end_turn",
+    "usage": {"input_tokens": 3, "output_tokens": 4},
+    "text": "x" * 5000,
+}
 
 
 @pytest.mark.parametrize("how", ["read", "read_n", "iter_lines", "iter_chunks", "close"])

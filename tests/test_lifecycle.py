@@ -7,11 +7,11 @@ import json
 from importlib.metadata import entry_points
 
 import pytest
-from bedrock_emulator import Reply, converse_body
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 
+from bedrock_emulator import Reply, converse_body
 from opentelemetry_instrumentation_bedrock import BedrockInstrumentor
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -20,7 +20,9 @@ MESSAGES = [{"role": "user", "content": [{"text": "hi"}]}]
 
 def test_client_created_before_instrument_is_covered(telemetry, emu, client):
     instrumentor = BedrockInstrumentor()
-    instrumentor.instrument(tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider)
+    instrumentor.instrument(
+        tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
+    )
     try:
         client.converse(modelId=MODEL, messages=MESSAGES)
     finally:
@@ -31,7 +33,9 @@ def test_client_created_before_instrument_is_covered(telemetry, emu, client):
 def test_uninstrument_restores_the_original_exactly(telemetry, emu, client):
     original = BaseClient.__dict__["_make_api_call"]
     instrumentor = BedrockInstrumentor()
-    instrumentor.instrument(tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider)
+    instrumentor.instrument(
+        tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
+    )
     assert BaseClient.__dict__["_make_api_call"] is not original
     assert BaseClient._make_api_call.__wrapped__ is original
     instrumentor.uninstrument()
@@ -44,7 +48,9 @@ def test_uninstrument_restores_the_original_exactly(telemetry, emu, client):
 def test_instrument_twice_patches_once(telemetry, emu, client):
     original = BaseClient.__dict__["_make_api_call"]
     instrumentor = BedrockInstrumentor()
-    instrumentor.instrument(tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider)
+    instrumentor.instrument(
+        tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
+    )
     BedrockInstrumentor().instrument(tracer_provider=telemetry.tracer_provider)
     try:
         client.converse(modelId=MODEL, messages=MESSAGES)
@@ -58,7 +64,9 @@ def test_rewrapped_wrapper_becomes_a_pass_through(telemetry, emu, client):
     """If another library wraps our wrapper, uninstrument keeps theirs and ours stops emitting."""
     original = BaseClient.__dict__["_make_api_call"]
     instrumentor = BedrockInstrumentor()
-    instrumentor.instrument(tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider)
+    instrumentor.instrument(
+        tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
+    )
     ours = BaseClient.__dict__["_make_api_call"]
     calls = []
 
@@ -169,7 +177,11 @@ def test_real_endpoint_address_and_default_port():
 
 
 def test_entry_point_is_discoverable():
-    found = [ep for ep in entry_points(group="opentelemetry_instrumentor") if ep.name == "bedrock"]
+    try:
+        group = entry_points(group="opentelemetry_instrumentor")
+    except TypeError:  # Python 3.9's importlib.metadata
+        group = entry_points().get("opentelemetry_instrumentor", [])
+    found = [ep for ep in group if ep.name == "bedrock"]
     assert len(found) == 1
     assert found[0].load() is BedrockInstrumentor
 

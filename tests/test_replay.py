@@ -15,9 +15,10 @@ from urllib.parse import unquote
 
 import pytest
 import yaml
-from bedrock_emulator import Reply
 from botocore.exceptions import ClientError
 from opentelemetry.trace import StatusCode
+
+from bedrock_emulator import Reply
 
 RECORDINGS = Path(__file__).parent / "recordings"
 DROP_HEADERS = {"content-length", "connection", "transfer-encoding", "date", "set-cookie"}
@@ -51,7 +52,11 @@ def _reply(interaction: dict[str, Any]) -> Reply:
     response = interaction["response"]
     headers = {k: _text(v) for k, v in response["headers"].items() if k.lower() not in DROP_HEADERS}
     body = response["body"]["string"]
-    return Reply(status=response["status"]["code"], headers=headers, body=body.encode() if isinstance(body, str) else body)
+    return Reply(
+        status=response["status"]["code"],
+        headers=headers,
+        body=body.encode() if isinstance(body, str) else body,
+    )
 
 
 def _header(headers: dict[str, Any], name: str) -> Optional[str]:
@@ -76,7 +81,10 @@ def _expected(interaction: dict[str, Any], operation: str) -> dict[str, Any]:
         return {"input": usage["inputTokens"] + cache, "output": usage["outputTokens"]}
     cache = sum(
         int(_header(headers, name) or 0)
-        for name in ("x-amzn-bedrock-cache-read-input-token-count", "x-amzn-bedrock-cache-write-input-token-count")
+        for name in (
+            "x-amzn-bedrock-cache-read-input-token-count",
+            "x-amzn-bedrock-cache-write-input-token-count",
+        )
     )
     return {
         "input": int(_header(headers, "x-amzn-bedrock-input-token-count")) + cache,
@@ -89,7 +97,10 @@ def _call(client: Any, interaction: dict[str, Any], model: str, operation: str) 
     body = request["body"]
     if operation == "converse":
         return client.converse(modelId=model, **json.loads(body))
-    params: dict[str, Any] = {"modelId": model, "body": body.encode() if isinstance(body, str) else (body or b"")}
+    params: dict[str, Any] = {
+        "modelId": model,
+        "body": body.encode() if isinstance(body, str) else (body or b""),
+    }
     for header, param in (
         ("x-amzn-bedrock-guardrailidentifier", "guardrailIdentifier"),
         ("x-amzn-bedrock-guardrailversion", "guardrailVersion"),
@@ -125,7 +136,9 @@ def test_replay(instrumented, emu, client, interaction):
 
     span = instrumented.span()
     assert span.attributes["gen_ai.request.model"] == model
-    assert span.attributes["aws.request_id"] == _header(interaction["response"]["headers"], "x-amzn-requestid")
+    assert span.attributes["aws.request_id"] == _header(
+        interaction["response"]["headers"], "x-amzn-requestid"
+    )
     if "error" in expected:
         assert span.status.status_code is StatusCode.ERROR
         assert span.attributes["error.type"] == expected["error"]
@@ -133,5 +146,9 @@ def test_replay(instrumented, emu, client, interaction):
     assert span.status.status_code is StatusCode.UNSET
     assert span.attributes.get("gen_ai.usage.input_tokens") == expected["input"]
     assert span.attributes.get("gen_ai.usage.output_tokens") == expected["output"]
-    tokens = {p.attributes["gen_ai.token.type"]: p.sum for p in instrumented.points("gen_ai.client.token.usage")}
-    assert tokens == {k: v for k, v in (("input", expected["input"]), ("output", expected["output"])) if v is not None}
+    tokens = {
+        p.attributes["gen_ai.token.type"]: p.sum for p in instrumented.points("gen_ai.client.token.usage")
+    }
+    assert tokens == {
+        k: v for k, v in (("input", expected["input"]), ("output", expected["output"])) if v is not None
+    }

@@ -7,9 +7,9 @@ import logging
 from typing import Any
 
 import pytest
+
 from bedrock_emulator import Reply, converse_body
 from helpers import attrs, only_point
-
 from opentelemetry_instrumentation_bedrock.models import anthropic
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -24,7 +24,12 @@ ODD_BODIES = {
     "json-string": b'"just a string"',
     "json-null": b"null",
     "wrong-types": json.dumps(
-        {"usage": {"input_tokens": "many", "output_tokens": [1]}, "stop_reason": 7, "id": {"x": 1}, "model": 3}
+        {
+            "usage": {"input_tokens": "many", "output_tokens": [1]},
+            "stop_reason": 7,
+            "id": {"x": 1},
+            "model": 3,
+        }
     ).encode(),
     "negative-and-bool": json.dumps({"usage": {"input_tokens": -5, "output_tokens": True}}).encode(),
     "deeply-nested": b"[" * 100000 + b"]" * 100000,
@@ -52,7 +57,13 @@ ODD_REQUESTS = {
     "not-json": b"\x00\x01\x02",
     "json-array": b"[]",
     "wrong-types": json.dumps(
-        {"anthropic_version": 1, "max_tokens": "x", "temperature": "hot", "top_p": None, "stop_sequences": [1, 2]}
+        {
+            "anthropic_version": 1,
+            "max_tokens": "x",
+            "temperature": "hot",
+            "top_p": None,
+            "stop_sequences": [1, 2],
+        }
     ).encode(),
     "bool-params": json.dumps({"max_tokens": True, "temperature": False}).encode(),
     "nested-configs-wrong": json.dumps({"inferenceConfig": [], "textGenerationConfig": "x"}).encode(),
@@ -60,7 +71,9 @@ ODD_REQUESTS = {
 
 
 @pytest.mark.parametrize("body", list(ODD_REQUESTS.values()), ids=list(ODD_REQUESTS))
-@pytest.mark.parametrize("model", [MODEL, "amazon.nova-lite-v1:0", "amazon.titan-text-express-v1", "unknown.x"])
+@pytest.mark.parametrize(
+    "model", [MODEL, "amazon.nova-lite-v1:0", "amazon.titan-text-express-v1", "unknown.x"]
+)
 def test_odd_request_bodies_are_sent_unchanged(instrumented, emu, client, body, model):
     client.invoke_model(modelId=model, body=body)
     assert emu.served[-1].body == body
@@ -88,7 +101,9 @@ def test_odd_converse_shapes(instrumented, emu, client):
     assert "gen_ai.request.seed" not in span_attrs
     assert "aws.bedrock.invocation.latency" not in span_attrs
     assert instrumented.points("gen_ai.server.request.duration") == []
-    assert [p.attributes["gen_ai.token.type"] for p in instrumented.points("gen_ai.client.token.usage")] == ["input"]
+    assert [p.attributes["gen_ai.token.type"] for p in instrumented.points("gen_ai.client.token.usage")] == [
+        "input"
+    ]
 
 
 def _boom(*_args: Any, **_kwargs: Any) -> None:

@@ -49,9 +49,8 @@ def as_int(value: Any) -> int | None:
     """
     if isinstance(value, bool):
         return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    elif isinstance(value, str) and value.isdigit() and len(value) < 20:
+    numeric_text = isinstance(value, str) and value.isdigit() and len(value) < 20
+    if numeric_text or (isinstance(value, float) and value.is_integer()):
         value = int(value)
     if isinstance(value, int) and 0 <= value <= _INT64_MAX:
         return value
