@@ -1,0 +1,206 @@
+"""Added cost per call: uninstrumented botocore vs ours vs the bare OpenTelemetry SDK floor.
+
+The HTTP layer is removed: a ``before-send`` handler hands botocore a canned Bedrock response, so
+serialisation, signing, parsing and our code all run, but no socket. Variants are interleaved round by
+round to cancel drift; we print the median and p90 of the per-call time and the added microseconds.
+
+    python benchmarks/overhead.py [--rounds 30] [--calls 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import time
+from typing import Any, Callable
+
+import boto3
+from botocore.awsrequest import AWSResponse
+from botocore.config import Config
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import SpanKind
+
+from opentelemetry_instrumentation_bedrock import BedrockInstrumentor
+
+CONVERSE_BODY = json.dumps(
+    {
+        "output": {"message": {"role": "assistant", "content": [{"text": "This is a test."}]}},
+        "stopReason": "end_turn",
+        "usage": {"inputTokens": 21, "outputTokens": 5, "totalTokens": 26},
+        "metrics": {"latencyMs": 417},
+    }
+).encode()
+CLAUDE_BODY = json.dumps(
+    {
+        "id": "msg_bdrk_01",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-3-haiku-20240307",
+        "content": [{"type": "text", "text": "This is a test."}],
+        "stop_reason": "end_turn",
+        "usage": {"input_tokens": 21, "output_tokens": 5},
+    }
+).encode()
+HEADERS = {
+    "content-type": "application/json",
+    "x-amzn-requestid": "b1b1b1b1-0000-0000-0000-000000000000",
+    "x-amzn-bedrock-input-token-count": "21",
+    "x-amzn-bedrock-output-token-count": "5",
+    "x-amzn-bedrock-invocation-latency": "417",
+}
+
+
+class _Raw:
+    """The smallest raw HTTP body botocore accepts: ``stream()`` for parsed bodies, ``read()`` for blobs."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._done = False
+
+    def stream(self, **_kw: Any) -> Any:
+        yield self._data
+
+    def read(self, amt: Any = None) -> bytes:
+        if self._done:
+            return b""
+        self._done = True
+        return self._data
+
+    def close(self) -> None:
+        pass
+
+
+def canned_client(service: str, body: bytes, status: int = 200) -> Any:
+    client = boto3.client(
+        service,
+        region_name="us-east-1",
+        aws_access_key_id="AKIDBENCH",
+        aws_secret_access_key="secret",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+
+    def respond(request: Any, **_kw: Any) -> AWSResponse:
+        return AWSResponse(request.url, status, HEADERS, _Raw(body))
+
+    client.meta.events.register("before-send", respond)
+    return client
+
+
+def make_calls() -> dict[str, Callable[[], Any]]:
+    runtime_converse = canned_client("bedrock-runtime", CONVERSE_BODY)
+    runtime_invoke = canned_client("bedrock-runtime", CLAUDE_BODY)
+    s3 = canned_client("s3", b"")
+    messages = [{"role": "user", "content": [{"text": "Say this is a test"}]}]
+    request = json.dumps(
+        {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]}
+    )
+
+    def invoke() -> None:
+        runtime_invoke.invoke_model(modelId="anthropic.claude-3-haiku-20240307-v1:0", body=request)["body"].read()
+
+    return {
+        "Converse": lambda: runtime_converse.converse(
+            modelId="anthropic.claude-3-haiku-20240307-v1:0", messages=messages, inferenceConfig={"maxTokens": 10}
+        ),
+        "InvokeModel (Claude)": invoke,
+        "S3 head_object (other service)": lambda: s3.head_object(Bucket="b", Key="k"),
+    }
+
+
+def sdk_floor(tracer_provider: TracerProvider, meter_provider: MeterProvider) -> Callable[[], None]:
+    """One span with the attributes ours sets, and the same histogram records, with no instrumentation."""
+    tracer = tracer_provider.get_tracer("floor")
+    meter = meter_provider.get_meter("floor")
+    duration = meter.create_histogram("floor.duration", unit="s")
+    tokens = meter.create_histogram("floor.tokens", unit="{token}")
+    server = meter.create_histogram("floor.server", unit="s")
+    common = {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "aws.bedrock",
+        "gen_ai.request.model": "anthropic.claude-3-haiku-20240307-v1:0",
+        "server.address": "bedrock-runtime.us-east-1.amazonaws.com",
+        "server.port": 443,
+    }
+
+    def floor() -> None:
+        span = tracer.start_span(
+            "chat anthropic.claude-3-haiku-20240307-v1:0",
+            kind=SpanKind.CLIENT,
+            attributes={**common, "gen_ai.request.max_tokens": 10},
+        )
+        span.set_attributes(
+            {
+                "gen_ai.usage.input_tokens": 21,
+                "gen_ai.usage.output_tokens": 5,
+                "gen_ai.response.finish_reasons": ("stop",),
+                "aws.bedrock.invocation.latency": 0.417,
+                "aws.request_id": "b1b1b1b1",
+            }
+        )
+        span.end()
+        duration.record(0.001, common)
+        tokens.record(21, {**common, "gen_ai.token.type": "input"})
+        tokens.record(5, {**common, "gen_ai.token.type": "output"})
+        server.record(0.417, common)
+
+    return floor
+
+
+def per_call(func: Callable[[], Any], calls: int) -> float:
+    start = time.perf_counter()
+    for _ in range(calls):
+        try:
+            func()
+        except Exception:  # S3 head_object on an empty canned body raises nothing, but be safe
+            pass
+    return (time.perf_counter() - start) / calls * 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--calls", type=int, default=200)
+    args = parser.parse_args()
+
+    tracer_provider = TracerProvider()  # sampled spans, no exporter: the SDK's own cost only
+    meter_provider = MeterProvider(metric_readers=[InMemoryMetricReader()])
+    instrumentor = BedrockInstrumentor()
+    calls = make_calls()
+    floor = sdk_floor(tracer_provider, meter_provider)
+
+    samples: dict[tuple[str, str], list[float]] = {}
+    floor_samples: list[float] = []
+    for func in calls.values():  # warm up caches (botocore models, our lru caches)
+        per_call(func, 20)
+    for _ in range(args.rounds):
+        floor_samples.append(per_call(floor, args.calls))
+        for name, func in calls.items():
+            samples.setdefault((name, "uninstrumented"), []).append(per_call(func, args.calls))
+            instrumentor.instrument(tracer_provider=tracer_provider, meter_provider=meter_provider)
+            try:
+                samples.setdefault((name, "ours"), []).append(per_call(func, args.calls))
+            finally:
+                instrumentor.uninstrument()
+
+    def p90(values: list[float]) -> float:
+        return statistics.quantiles(values, n=10)[-1]
+
+    print(f"Python {platform.python_version()} on {platform.machine()}, {args.rounds} rounds x {args.calls} calls")
+    print(f"{'call':<32} {'variant':<16} {'median us':>10} {'p90 us':>10} {'added us':>10}")
+    floor_median = statistics.median(floor_samples)
+    print(f"{'SDK floor (span + 4 records)':<32} {'-':<16} {floor_median:>10.1f} {p90(floor_samples):>10.1f}")
+    for name in calls:
+        base = statistics.median(samples[(name, "uninstrumented")])
+        for variant in ("uninstrumented", "ours"):
+            values = samples[(name, variant)]
+            median = statistics.median(values)
+            added = "" if variant == "uninstrumented" else f"{median - base:>10.1f}"
+            print(f"{name:<32} {variant:<16} {median:>10.1f} {p90(values):>10.1f} {added}")
+
+
+if __name__ == "__main__":
+    main()
