@@ -96,15 +96,23 @@ def make_calls() -> dict[str, Callable[[], Any]]:
     s3 = canned_client("s3", b"")
     messages = [{"role": "user", "content": [{"text": "Say this is a test"}]}]
     request = json.dumps(
-        {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]}
+        {
+            "anthropic_version": "bedrock-2023-05-31",
+            "max_tokens": 10,
+            "messages": [{"role": "user", "content": "hi"}],
+        }
     )
 
     def invoke() -> None:
-        runtime_invoke.invoke_model(modelId="anthropic.claude-3-haiku-20240307-v1:0", body=request)["body"].read()
+        runtime_invoke.invoke_model(modelId="anthropic.claude-3-haiku-20240307-v1:0", body=request)[
+            "body"
+        ].read()
 
     return {
         "Converse": lambda: runtime_converse.converse(
-            modelId="anthropic.claude-3-haiku-20240307-v1:0", messages=messages, inferenceConfig={"maxTokens": 10}
+            modelId="anthropic.claude-3-haiku-20240307-v1:0",
+            messages=messages,
+            inferenceConfig={"maxTokens": 10},
         ),
         "InvokeModel (Claude)": invoke,
         "S3 head_object (other service)": lambda: s3.head_object(Bucket="b", Key="k"),
@@ -189,7 +197,9 @@ def main() -> None:
     def p90(values: list[float]) -> float:
         return statistics.quantiles(values, n=10)[-1]
 
-    print(f"Python {platform.python_version()} on {platform.machine()}, {args.rounds} rounds x {args.calls} calls")
+    print(
+        f"Python {platform.python_version()} on {platform.machine()}, {args.rounds} rounds x {args.calls} calls"
+    )
     print(f"{'call':<32} {'variant':<16} {'median us':>10} {'p90 us':>10} {'added us':>10}")
     floor_median = statistics.median(floor_samples)
     print(f"{'SDK floor (span + 4 records)':<32} {'-':<16} {floor_median:>10.1f} {p90(floor_samples):>10.1f}")

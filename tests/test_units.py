@@ -136,3 +136,38 @@ def test_as_number_and_str_tuple():
     assert as_str_tuple("a") == ("a",)
     assert as_str_tuple(["a", 1]) is None
     assert as_str_tuple(None) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            {"id": "m1", "model": "x", "stop_reason": "end_turn", "usage": {"input_tokens": 3, "output_tokens": 4,
+                                                                            "cache_read_input_tokens": 2}},
+            (3, 4, 2, ("stop",), "m1", "x"),
+        ),
+        (
+            {"stopReason": "max_tokens", "usage": {"inputTokens": 5, "outputTokens": 6}},
+            (5, 6, None, ("length",), None, None),
+        ),
+        (
+            {"prompt_token_count": 7, "generation_token_count": 8, "stop_reason": "stop"},
+            (7, 8, None, ("stop",), None, None),
+        ),
+        (
+            {"id": "c", "choices": [{"finish_reason": "tool_calls"}], "usage": {"prompt_tokens": 9, "completion_tokens": 1}},
+            (9, 1, None, ("tool_call",), "c", None),
+        ),
+        ({"finish_reason": "COMPLETE", "id": "z"}, (None, None, None, ("stop",), "z", None)),
+        ({}, (None, None, None, None, None, None)),
+    ],
+)  # fmt: skip
+def test_generic_reader_recognises_known_shapes(body, expected):
+    from opentelemetry_instrumentation_bedrock.facts import ResponseFacts
+    from opentelemetry_instrumentation_bedrock.models import GENERIC
+
+    facts = ResponseFacts()
+    GENERIC.parse_response(body, facts)
+    got = (facts.input_tokens, facts.output_tokens, facts.cache_read_tokens, facts.finish_reasons,
+           facts.response_id, facts.response_model)  # fmt: skip
+    assert got == expected

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from .. import semconv as sc
 from ..facts import ResponseFacts, as_mapping
-from . import openai_shape
-from .base import Attributes, Body, ModelFamily, put_params, set_finish, set_identity, set_usage
+from . import anthropic, llama, nova, openai_shape
+from .base import Attributes, Body, ModelFamily, put_params, set_finish, set_identity
 
 
 def operation(body: Body) -> str:
@@ -37,25 +37,19 @@ def parse_request(body: Body, attrs: Attributes) -> None:
 
 
 def parse_response(body: Body, facts: ResponseFacts) -> None:
-    """Try the usage shapes in turn; the first that reports counts wins. Headers fill any gap later."""
+    """Read the body with the parser of the first known shape it matches; headers fill any gap later."""
     usage = as_mapping(body.get("usage"))
     if "input_tokens" in usage or "output_tokens" in usage:
-        set_usage(
-            facts,
-            usage.get("input_tokens"),
-            usage.get("output_tokens"),
-            usage.get("cache_read_input_tokens"),
-            usage.get("cache_creation_input_tokens"),
-        )
-    elif "inputTokens" in usage or "outputTokens" in usage:
-        set_usage(facts, usage.get("inputTokens"), usage.get("outputTokens"))
-    elif "prompt_token_count" in body:
-        set_usage(facts, body.get("prompt_token_count"), body.get("generation_token_count"))
-    if "choices" in body:
+        anthropic.parse_response(body, facts)
+    elif "choices" in body:
         openai_shape.parse_response(body, facts)
-        return
-    set_finish(facts, body.get("stop_reason") or body.get("stopReason") or body.get("finish_reason"))
-    set_identity(facts, body.get("id"), body.get("model"))
+    elif "inputTokens" in usage or "outputTokens" in usage:
+        nova.parse_response(body, facts)
+    elif "prompt_token_count" in body:
+        llama.parse_response(body, facts)
+    else:
+        set_finish(facts, body.get("stop_reason") or body.get("stopReason") or body.get("finish_reason"))
+        set_identity(facts, body.get("id"), body.get("model"))
 
 
 FAMILY = ModelFamily("generic", (), operation, parse_request, parse_response)
