@@ -28,3 +28,21 @@ def only_point(telemetry: Any, name: str) -> Any:
 
 def attrs(span: ReadableSpan) -> dict[str, Any]:
     return dict(span.attributes or {})
+
+
+def botocore_knows(operation: str, *path: str, output: bool = False) -> bool:
+    """Whether the installed botocore's bedrock-runtime model has this member (older botocore releases
+    lack newer API features, and silently drop response fields their model does not know)."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("bedrock-runtime")
+    if operation not in model.operation_names:
+        return False
+    op = model.operation_model(operation)
+    shape = op.output_shape if output else op.input_shape
+    for name in path:
+        members = getattr(shape, "members", {})
+        if name not in members:
+            return False
+        shape = members[name]
+    return True
