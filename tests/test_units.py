@@ -171,3 +171,27 @@ def test_generic_reader_recognises_known_shapes(body, expected):
     got = (facts.input_tokens, facts.output_tokens, facts.cache_read_tokens, facts.finish_reasons,
            facts.response_id, facts.response_model)  # fmt: skip
     assert got == expected
+
+
+def test_request_parameter_types_follow_the_semconv():
+    from opentelemetry_instrumentation_bedrock.models.base import put_params
+
+    attrs: dict = {}
+    put_params(attrs, max_tokens=10, temperature=1, top_p=1, top_k=40, stop=["x"], seed=3, choice_count=2,
+               frequency_penalty=0, presence_penalty=1)  # fmt: skip
+    assert attrs == {
+        "gen_ai.request.max_tokens": 10,
+        "gen_ai.request.temperature": 1.0,
+        "gen_ai.request.top_p": 1.0,
+        "gen_ai.request.top_k": 40.0,
+        "gen_ai.request.stop_sequences": ("x",),
+        "gen_ai.request.seed": 3,
+        "gen_ai.request.choice.count": 2,
+        "gen_ai.request.frequency_penalty": 0.0,
+        "gen_ai.request.presence_penalty": 1.0,
+    }
+    doubles = ("temperature", "top_p", "top_k", "frequency_penalty", "presence_penalty")
+    assert all(type(attrs[f"gen_ai.request.{name}"]) is float for name in doubles)
+    assert all(
+        type(attrs[f"gen_ai.request.{name}"]) is int for name in ("max_tokens", "seed", "choice.count")
+    )

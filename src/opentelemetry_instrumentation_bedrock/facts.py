@@ -64,6 +64,12 @@ def as_number(value: Any) -> float | int | None:
     return value
 
 
+def as_float(value: Any) -> float | None:
+    """A number as a float (the semconv type of temperature, top_p, top_k, penalties), or None."""
+    number = as_number(value)
+    return float(number) if number is not None else None
+
+
 def as_str(value: Any) -> str | None:
     """A non-empty string, or None."""
     return value if isinstance(value, str) and value else None

@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional
 from opentelemetry.util.types import AttributeValue
 
 from .. import semconv as sc
-from ..facts import ResponseFacts, as_int, as_number, as_str, as_str_tuple
+from ..facts import ResponseFacts, as_float, as_int, as_str, as_str_tuple
 from ..finish_reasons import normalize_all
 
 Body = Mapping[str, Any]
@@ -57,18 +57,19 @@ def put_params(
     frequency_penalty: Any = None,
     presence_penalty: Any = None,
 ) -> None:
-    """Add the request parameters that are present and well-typed; ignore the rest."""
+    """Add the request parameters that are present and well-typed; ignore the rest. Numbers the
+    semconv types as double are recorded as floats (``top_k=40`` becomes ``40.0``)."""
     _put(attrs, sc.GEN_AI_REQUEST_MAX_TOKENS, as_int(max_tokens))
-    _put(attrs, sc.GEN_AI_REQUEST_TEMPERATURE, as_number(temperature))
-    _put(attrs, sc.GEN_AI_REQUEST_TOP_P, as_number(top_p))
-    _put(attrs, sc.GEN_AI_REQUEST_TOP_K, as_number(top_k))
+    _put(attrs, sc.GEN_AI_REQUEST_TEMPERATURE, as_float(temperature))
+    _put(attrs, sc.GEN_AI_REQUEST_TOP_P, as_float(top_p))
+    _put(attrs, sc.GEN_AI_REQUEST_TOP_K, as_float(top_k))
     _put(attrs, sc.GEN_AI_REQUEST_STOP_SEQUENCES, as_str_tuple(stop))
     _put(attrs, sc.GEN_AI_REQUEST_SEED, as_int(seed))
     count = as_int(choice_count)
     if count is not None and count != 1:  # semconv: only when not 1
         attrs[sc.GEN_AI_REQUEST_CHOICE_COUNT] = count
-    _put(attrs, sc.GEN_AI_REQUEST_FREQUENCY_PENALTY, as_number(frequency_penalty))
-    _put(attrs, sc.GEN_AI_REQUEST_PRESENCE_PENALTY, as_number(presence_penalty))
+    _put(attrs, sc.GEN_AI_REQUEST_FREQUENCY_PENALTY, as_float(frequency_penalty))
+    _put(attrs, sc.GEN_AI_REQUEST_PRESENCE_PENALTY, as_float(presence_penalty))
 
 
 def _put(attrs: Attributes, key: str, value: AttributeValue | None) -> None:
