@@ -113,8 +113,8 @@ class Patch:
         facts = ResponseFacts()
         request_id = None
         try:
-            request_id, _headers = response_metadata(result)
-            returned = operation.parse_response(info, result, facts)
+            request_id, headers = response_metadata(result)
+            returned = operation.parse_response(info, result, headers, facts)
         except BodyReadFailed as failed:
             _guard(call.fail, failed.error, facts)
             return failed.result

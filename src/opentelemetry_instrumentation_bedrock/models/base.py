@@ -21,9 +21,9 @@ Attributes = dict[str, AttributeValue]
 
 
 class ModelFamily:
-    """One InvokeModel body schema. ``reads_body`` False means the response body is left untouched."""
+    """One InvokeModel body schema. No ``parse_response`` means the response body is left untouched."""
 
-    __slots__ = ("name", "operation", "parse_request", "parse_response", "prefixes", "reads_body")
+    __slots__ = ("name", "operation", "parse_request", "parse_response", "prefixes")
 
     def __init__(
         self,
@@ -38,7 +38,6 @@ class ModelFamily:
         self.operation = operation
         self.parse_request = parse_request
         self.parse_response = parse_response
-        self.reads_body = parse_response is not None
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"ModelFamily({self.name!r})"

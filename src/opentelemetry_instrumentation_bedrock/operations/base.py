@@ -37,9 +37,10 @@ class Operation:
         raise NotImplementedError
 
     def parse_response(
-        self, info: RequestInfo, result: dict[str, Any], facts: ResponseFacts
+        self, info: RequestInfo, result: dict[str, Any], headers: Mapping[str, Any], facts: ResponseFacts
     ) -> dict[str, Any]:
-        """Fill ``facts`` from ``result``; return the result to hand back (a copy if a body was replaced)."""
+        """Fill ``facts`` from ``result`` (``headers``: its lower-cased HTTP headers, read once by the
+        patch); return the result to hand back (a copy if a body was replaced)."""
         raise NotImplementedError
 
 

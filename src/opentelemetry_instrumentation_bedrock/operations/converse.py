@@ -59,7 +59,7 @@ class Converse(Operation):
         return RequestInfo(sc.OP_CHAT, model_id_of(api_params), request_attributes(api_params))
 
     def parse_response(
-        self, info: RequestInfo, result: dict[str, Any], facts: ResponseFacts
+        self, info: RequestInfo, result: dict[str, Any], headers: Mapping[str, Any], facts: ResponseFacts
     ) -> dict[str, Any]:
         response_facts(result, facts)
         return result

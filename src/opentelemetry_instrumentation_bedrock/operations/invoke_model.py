@@ -19,7 +19,6 @@ from .base import (
     fill_from_headers,
     guardrail_attributes,
     model_id_of,
-    response_metadata,
 )
 
 _log = logging.getLogger(__name__)
@@ -51,12 +50,11 @@ class InvokeModel(Operation):
         return RequestInfo(operation, model, attrs, family)
 
     def parse_response(
-        self, info: RequestInfo, result: dict[str, Any], facts: ResponseFacts
+        self, info: RequestInfo, result: dict[str, Any], headers: Mapping[str, Any], facts: ResponseFacts
     ) -> dict[str, Any]:
         family: ModelFamily = info.state
-        _request_id, headers = response_metadata(result)
         body = result.get("body")
-        if family.reads_body and family.parse_response is not None and hasattr(body, "read"):
+        if family.parse_response is not None and hasattr(body, "read"):
             data, replacement, error = drain(body)
             # A new dict: botocore's own result object is not changed under anyone's feet.
             result = {**result, "body": replacement}
