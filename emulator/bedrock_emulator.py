@@ -21,6 +21,7 @@ import binascii
 import json
 import socket
 import struct
+import sys
 import threading
 import time
 import uuid
@@ -100,7 +101,7 @@ class Reply:
     """One scripted HTTP answer.
 
     ``body`` is sent as is; ``events`` (event-stream messages) are sent one by one with
-    ``event_delay`` between them; ``reset_after`` closes the connection after that many body bytes
+    ``event_delay`` between them, plus ``event_delays[i]`` before event ``i``; ``reset_after`` closes the connection after that many body bytes
     (or events) have been sent, simulating a connection reset; ``delay`` waits before answering.
     """
 
@@ -110,6 +111,7 @@ class Reply:
     events: Optional[list[bytes]] = None
     delay: float = 0.0
     event_delay: float = 0.0
+    event_delays: dict[int, float] = field(default_factory=dict)
     reset_after: Optional[int] = None
     usage: Optional[tuple[int, int]] = None
 
@@ -142,8 +144,13 @@ class Reply:
         )
 
     @classmethod
-    def stream(cls, events: list[bytes], **kw: Any) -> Reply:
-        return cls(headers={"Content-Type": "application/vnd.amazon.eventstream"}, events=events, **kw)
+    def stream(cls, events: list[bytes], headers: Optional[dict[str, str]] = None, **kw: Any) -> Reply:
+        """An ``application/vnd.amazon.eventstream`` answer sending ``events`` one by one."""
+        return cls(
+            headers={"Content-Type": "application/vnd.amazon.eventstream", **(headers or {})},
+            events=events,
+            **kw,
+        )
 
 
 @dataclass
@@ -158,6 +165,7 @@ class Served:
     body: bytes
     status: int
     usage: Optional[tuple[int, int]]
+    request_id: str = ""
 
 
 # --------------------------------------------------------------------------- default answers
@@ -347,8 +355,18 @@ def converse_stream_events(
     return events
 
 
-def invoke_stream_events(model_id: str, usage: tuple[int, int], latency_ms: int) -> list[bytes]:
-    """InvokeModelWithResponseStream chunks; the last one carries ``amazon-bedrock-invocationMetrics``."""
+def invoke_stream_events(
+    model_id: str, usage: tuple[int, int], latency_ms: int, request: Any = None
+) -> list[bytes]:
+    """InvokeModelWithResponseStream chunks in the family's own stream schema, one output piece per
+    word of the answer; the last chunk carries ``amazon-bedrock-invocationMetrics``."""
+    return [chunk_event(c) for c in invoke_stream_chunks(model_id, usage, latency_ms, request)]
+
+
+def invoke_stream_chunks(
+    model_id: str, usage: tuple[int, int], latency_ms: int, request: Any = None
+) -> list[dict[str, Any]]:
+    """The decoded chunk payloads of :func:`invoke_stream_events` (tests compare against them)."""
     inp, out = usage
     metrics = {
         "inputTokenCount": inp,
@@ -356,9 +374,17 @@ def invoke_stream_events(model_id: str, usage: tuple[int, int], latency_ms: int)
         "invocationLatency": latency_ms,
         "firstByteLatency": max(1, latency_ms // 4),
     }
+    trailer = {"amazon-bedrock-invocationMetrics": metrics}
     family = _family(model_id)
-    if family == "anthropic":
-        chunks: list[dict[str, Any]] = [
+    req = request if isinstance(request, dict) else {}
+    rid = str(uuid.UUID(int=inp * 1000 + out))
+    words = [w if i == 0 else " " + w for i, w in enumerate(_TEXT.split(" "))]
+    chunks: list[dict[str, Any]]
+    if family == "anthropic" and "prompt" in req and "messages" not in req:
+        chunks = [{"completion": w, "stop_reason": None, "stop": None} for w in words]
+        chunks.append({"completion": "", "stop_reason": "stop_sequence", "stop": "\n\nHuman:", **trailer})
+    elif family == "anthropic":
+        chunks = [
             {
                 "type": "message_start",
                 "message": {
@@ -368,21 +394,120 @@ def invoke_stream_events(model_id: str, usage: tuple[int, int], latency_ms: int)
                     "model": "claude-3-haiku-20240307",
                     "content": [],
                     "stop_reason": None,
+                    "stop_sequence": None,
                     "usage": {"input_tokens": inp, "output_tokens": 1},
                 },
             },
             {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
-            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": _TEXT}},
+        ]
+        chunks += [
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": w}}
+            for w in words
+        ]
+        chunks += [
             {"type": "content_block_stop", "index": 0},
-            {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": out}},
-            {"type": "message_stop", "amazon-bedrock-invocationMetrics": metrics},
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                "usage": {"output_tokens": out},
+            },
+            {"type": "message_stop", **trailer},
         ]
-    else:
+    elif family == "nova":
+        chunks = [{"messageStart": {"role": "assistant"}}]
+        chunks += [{"contentBlockDelta": {"delta": {"text": w}, "contentBlockIndex": 0}} for w in words]
+        chunks += [
+            {"contentBlockStop": {"contentBlockIndex": 0}},
+            {"messageStop": {"stopReason": "end_turn"}},
+            {
+                "metadata": {
+                    "usage": {"inputTokens": inp, "outputTokens": out},
+                    "metrics": {},
+                    "trace": {},
+                },
+                **trailer,
+            },
+        ]
+    elif family == "titan":
         chunks = [
-            {"outputText": _TEXT, "index": 0},
-            {"outputText": "", "completionReason": "FINISH", "amazon-bedrock-invocationMetrics": metrics},
+            {
+                "outputText": w,
+                "index": 0,
+                "totalOutputTextTokenCount": i + 1,
+                "completionReason": None,
+                "inputTextTokenCount": inp,
+            }
+            for i, w in enumerate(words)
         ]
-    return [chunk_event(c) for c in chunks]
+        chunks[-1] = {**chunks[-1], "totalOutputTextTokenCount": out, "completionReason": "FINISH", **trailer}
+    elif family == "llama":
+        chunks = [
+            {
+                "generation": w,
+                "prompt_token_count": inp if i == 0 else None,
+                "generation_token_count": i + 1,
+                "stop_reason": None,
+            }
+            for i, w in enumerate(words)
+        ]
+        chunks.append(
+            {
+                "generation": "",
+                "prompt_token_count": None,
+                "generation_token_count": out,
+                "stop_reason": "stop",
+                **trailer,
+            }
+        )
+    elif family == "mistral" and "messages" not in req:
+        chunks = [{"outputs": [{"text": w, "stop_reason": None}]} for w in words]
+        chunks.append({"outputs": [{"text": "", "stop_reason": "stop"}], **trailer})
+    elif family == "deepseek" and "messages" not in req:
+        chunks = [{"choices": [{"index": 0, "text": w, "stop_reason": None}]} for w in words]
+        chunks.append({"choices": [{"index": 0, "text": "", "stop_reason": "stop"}], **trailer})
+    elif family in ("openai", "deepseek", "mistral"):
+        head = {"id": f"chatcmpl-{rid}", "object": "chat.completion.chunk", "created": 1730000000}
+        head["model"] = model_id
+        chunks = [
+            {**head, "choices": [{"index": 0, "delta": {"content": w}, "finish_reason": None}]} for w in words
+        ]
+        chunks.append(
+            {
+                **head,
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": inp, "completion_tokens": out, "total_tokens": inp + out},
+                **trailer,
+            }
+        )
+    elif family == "cohere_command":
+        chunks = [{"text": w, "is_finished": False} for w in words]
+        chunks.append(
+            {
+                "is_finished": True,
+                "finish_reason": "COMPLETE",
+                "response": {
+                    "id": rid,
+                    "generations": [{"id": rid, "text": _TEXT, "finish_reason": "COMPLETE"}],
+                },
+                **trailer,
+            }
+        )
+    elif family == "cohere_command_r":
+        chunks = [{"is_finished": False, "event_type": "stream-start", "generation_id": rid}]
+        chunks += [{"is_finished": False, "event_type": "text-generation", "text": w} for w in words]
+        chunks.append(
+            {
+                "is_finished": True,
+                "event_type": "stream-end",
+                "finish_reason": "COMPLETE",
+                "response": {"response_id": rid, "generation_id": rid, "text": _TEXT},
+                **trailer,
+            }
+        )
+    else:
+        chunks = [{"token": {"text": w}} for w in words]
+        chunks.append(dict(trailer))
+    return chunks
 
 
 # --------------------------------------------------------------------------- server
@@ -402,7 +527,7 @@ class BedrockEmulator:
         self.served: list[Served] = []
         self._scripts: dict[Optional[str], deque[Reply]] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server = _Server((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: Optional[threading.Thread] = None
 
@@ -478,12 +603,14 @@ class BedrockEmulator:
                 delay=delay,
             )
         if operation == "invoke-with-response-stream":
-            return Reply.stream(invoke_stream_events(model_id, usage, latency), usage=usage, delay=delay)
+            events = invoke_stream_events(model_id, usage, latency, request)
+            return Reply.stream(events, usage=usage, delay=delay)
         if operation == "count-tokens":
             return Reply.json({"inputTokens": usage[0]})
         return Reply.error("UnknownOperationException", f"unknown path /{operation}", status=404)
 
-    def answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
+    def answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[Reply, str]:
+        """The reply to a request and the request id to send with it (the reply's own, if scripted)."""
         model_id, operation = _route(path)
         reply = self._next_scripted(model_id)
         if reply is None:
@@ -495,11 +622,23 @@ class BedrockEmulator:
                 reply = Reply.error("UnknownOperationException", f"no route for {path}", status=404)
             else:
                 reply = self._default(model_id, operation, request, body)
+        scripted_ids = [v for k, v in reply.headers.items() if k.lower() == "x-amzn-requestid"]
+        request_id = scripted_ids[0] if scripted_ids else str(uuid.uuid4())
         with self._lock:
             self.served.append(
-                Served(method, path, model_id, operation, headers, body, reply.status, reply.usage)
+                Served(
+                    method, path, model_id, operation, headers, body, reply.status, reply.usage, request_id
+                )
             )
-        return reply
+        return reply, request_id
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (a closed stream, a timeout) is normal here, not worth a traceback."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def _route(path: str) -> tuple[Optional[str], Optional[str]]:
@@ -530,14 +669,14 @@ def _handler_for(emulator: BedrockEmulator) -> Callable[..., BaseHTTPRequestHand
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            reply = emulator.answer(self.command, self.path, dict(self.headers.items()), body)
+            reply, request_id = emulator.answer(self.command, self.path, dict(self.headers.items()), body)
             if reply.delay:
                 time.sleep(reply.delay)
             self.send_response(reply.status)
             headers = {
-                "x-amzn-RequestId": str(uuid.uuid4()),
                 "Date": self.date_time_string(),
-                **reply.headers,
+                **{k: v for k, v in reply.headers.items() if k.lower() != "x-amzn-requestid"},
+                "x-amzn-RequestId": request_id,
             }
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -569,8 +708,9 @@ def _handler_for(emulator: BedrockEmulator) -> Callable[..., BaseHTTPRequestHand
                     self.wfile.flush()
                     self._reset()
                     return
-                if reply.event_delay and index:
-                    time.sleep(reply.event_delay)
+                pause = (reply.event_delay if index else 0.0) + reply.event_delays.get(index, 0.0)
+                if pause:
+                    time.sleep(pause)
                 self.wfile.write(f"{len(message):x}\r\n".encode() + message + b"\r\n")
                 self.wfile.flush()
             self.wfile.write(b"0\r\n\r\n")

@@ -7,7 +7,7 @@ span attributes and histogram records exactly once, whichever path ends the call
 from __future__ import annotations
 
 import logging
-from time import perf_counter
+from time import perf_counter, time_ns
 from typing import Any, Optional
 
 from opentelemetry.trace import Span, Status, StatusCode
@@ -21,44 +21,66 @@ _log = logging.getLogger(__name__)
 
 
 class Call:
-    """Lifecycle of one instrumented call. ``finish`` and ``fail`` are idempotent; the first one wins."""
+    """Lifecycle of one instrumented call. ``finish`` and ``fail`` are idempotent; the first one wins.
 
-    __slots__ = ("_done", "_metric_attrs", "_start", "_telemetry", "operation", "span")
+    ``end_at`` (a ``perf_counter`` reading) lets a stream that was abandoned end where its last event
+    arrived rather than whenever the garbage collector noticed it.
+    """
+
+    __slots__ = ("_done", "metric_attrs", "operation", "span", "started", "telemetry")
 
     def __init__(
         self, telemetry: Telemetry, span: Span, operation: str, metric_attrs: dict[str, AttributeValue]
     ) -> None:
-        self._telemetry = telemetry
+        self.telemetry = telemetry
         self.span = span
         self.operation = operation
-        self._metric_attrs = metric_attrs
+        self.metric_attrs = metric_attrs
         self._done = False
-        self._start = perf_counter()
+        self.started = perf_counter()
 
-    def finish(self, facts: Optional[ResponseFacts], request_id: Optional[str] = None) -> None:
-        """Successful end: emit what the response reported."""
+    def finish(
+        self,
+        facts: Optional[ResponseFacts],
+        request_id: Optional[str] = None,
+        end_at: Optional[float] = None,
+    ) -> None:
+        """Successful end (or a stream the caller stopped reading): emit what the response reported."""
         if self._done:
             return
         self._done = True
-        duration = perf_counter() - self._start
+        now = perf_counter()
+        end = now if end_at is None else end_at
         try:
-            self._emit(facts, request_id, None, duration)
+            self._emit(facts, request_id, None, end - self.started)
         finally:
-            self.span.end()
+            self._end_span(now, end)
 
-    def fail(self, exc: BaseException, facts: Optional[ResponseFacts] = None) -> None:
-        """Failed end: status ERROR and ``error.type``; whatever was learned before the failure is kept."""
+    def fail(
+        self,
+        exc: BaseException,
+        facts: Optional[ResponseFacts] = None,
+        request_id: Optional[str] = None,
+    ) -> None:
+        """Failed end: status ERROR and ``error.type``; whatever was learned before the failure is kept.
+        ``request_id`` is used when the error carries none (a mid-stream exception event)."""
         if self._done:
             return
         self._done = True
-        duration = perf_counter() - self._start
+        now = perf_counter()
         try:
-            error_type, request_id = _describe(exc)
+            error_type, error_request_id = _describe(exc)
             # The description is the error type, never the message: messages can echo request values.
             self.span.set_status(Status(StatusCode.ERROR, error_type))
-            self._emit(facts, request_id, error_type, duration)
+            self._emit(facts, error_request_id or request_id, error_type, now - self.started)
         finally:
+            self._end_span(now, now)
+
+    def _end_span(self, now: float, end: float) -> None:
+        if end >= now:
             self.span.end()
+        else:
+            self.span.end(end_time=time_ns() - int((now - end) * 1e9))
 
     def _emit(
         self,
@@ -69,9 +91,9 @@ class Call:
     ) -> None:
         span = self.span
         attrs: dict[str, AttributeValue] = {}
-        metric_attrs = self._metric_attrs
+        metric_attrs = self.metric_attrs
         input_tokens = output_tokens = None
-        server_latency = None
+        server_latency = server_ttft = first_chunk = None
         if facts is not None:
             input_tokens = _total_input(facts)
             output_tokens = facts.output_tokens if self.operation != sc.OP_EMBEDDINGS else None
@@ -93,6 +115,12 @@ class Call:
                 metric_attrs = {**metric_attrs, sc.GEN_AI_RESPONSE_MODEL: facts.response_model}
             if server_latency is not None:
                 attrs[sc.AWS_BEDROCK_INVOCATION_LATENCY] = server_latency
+            server_ttft = facts.server_ttft_s
+            if server_ttft is not None:
+                attrs[sc.AWS_BEDROCK_INVOCATION_FIRST_BYTE_LATENCY] = server_ttft
+            first_chunk = facts.time_to_first_chunk_s
+            if first_chunk is not None:
+                attrs[sc.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = first_chunk
         if request_id:
             attrs[sc.AWS_REQUEST_ID] = request_id
         if error_type is not None:
@@ -101,7 +129,7 @@ class Call:
         if span.is_recording() and attrs:
             span.set_attributes(attrs)
 
-        telemetry = self._telemetry
+        telemetry = self.telemetry
         telemetry.client_duration.record(duration, metric_attrs)
         if input_tokens is not None:
             telemetry.token_usage.record(
@@ -113,6 +141,10 @@ class Call:
             )
         if server_latency is not None:
             telemetry.server_duration.record(server_latency, metric_attrs)
+        if first_chunk is not None:
+            telemetry.time_to_first_chunk.record(first_chunk, metric_attrs)
+        if server_ttft is not None and error_type is None:  # the semconv: successful responses only
+            telemetry.server_time_to_first_token.record(server_ttft, metric_attrs)
 
 
 def _total_input(facts: ResponseFacts) -> Optional[int]:

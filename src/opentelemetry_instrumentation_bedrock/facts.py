@@ -22,6 +22,8 @@ class ResponseFacts:
         "response_id",
         "response_model",
         "server_latency_s",
+        "server_ttft_s",
+        "time_to_first_chunk_s",
     )
 
     def __init__(self) -> None:
@@ -33,6 +35,8 @@ class ResponseFacts:
         self.response_id: str | None = None
         self.response_model: str | None = None
         self.server_latency_s: float | None = None
+        self.server_ttft_s: float | None = None  # Bedrock's firstByteLatency (streams)
+        self.time_to_first_chunk_s: float | None = None  # measured by us (streams)
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)

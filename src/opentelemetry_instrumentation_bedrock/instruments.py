@@ -14,6 +14,10 @@ INSTRUMENTATION_NAME = "opentelemetry_instrumentation_bedrock"
 
 # Bucket boundaries advised by the GenAI metrics conventions.
 DURATION_BUCKETS = (0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92)
+# gen_ai.server.time_to_first_token has its own, finer advice.
+SERVER_TTFT_BUCKETS = (
+    0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+)  # fmt: skip
 TOKEN_BUCKETS = (
     1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
 )  # fmt: skip
@@ -22,7 +26,15 @@ TOKEN_BUCKETS = (
 class Telemetry:
     """Everything a call needs to emit: one tracer and the histograms."""
 
-    __slots__ = ("client_duration", "server_duration", "token_usage", "tracer")
+    __slots__ = (
+        "client_duration",
+        "server_duration",
+        "server_time_to_first_token",
+        "time_per_output_chunk",
+        "time_to_first_chunk",
+        "token_usage",
+        "tracer",
+    )
 
     def __init__(self, tracer: Tracer, meter: Meter) -> None:
         self.tracer = tracer
@@ -45,6 +57,31 @@ class Telemetry:
                 "Generative AI server request duration such as time-to-last byte or last output token."
             ),
             explicit_bucket_boundaries_advisory=list(DURATION_BUCKETS),
+        )
+        # Streaming only: the semconv says these SHOULD NOT be reported for other calls.
+        self.time_to_first_chunk: Histogram = meter.create_histogram(
+            sc.GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+            unit="s",
+            description=(
+                "Time to receive the first chunk, measured from when the client issues the generation "
+                "request to when the first chunk is received in the response stream."
+            ),
+            explicit_bucket_boundaries_advisory=list(DURATION_BUCKETS),
+        )
+        self.time_per_output_chunk: Histogram = meter.create_histogram(
+            sc.GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
+            unit="s",
+            description=(
+                "Time per output chunk, recorded for each chunk received after the first one, measured "
+                "as the time elapsed from the end of the previous chunk to the end of the current chunk."
+            ),
+            explicit_bucket_boundaries_advisory=list(DURATION_BUCKETS),
+        )
+        self.server_time_to_first_token: Histogram = meter.create_histogram(
+            sc.GEN_AI_SERVER_TIME_TO_FIRST_TOKEN,
+            unit="s",
+            description="Time to generate first token for successful responses.",
+            explicit_bucket_boundaries_advisory=list(SERVER_TTFT_BUCKETS),
         )
 
     @classmethod

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any, Callable, Optional
 
+from botocore.eventstream import EventStream
 from opentelemetry import context as otel_context
 from opentelemetry.instrumentation.utils import is_instrumentation_enabled
 from opentelemetry.trace import SpanKind, set_span_in_context
@@ -24,6 +25,8 @@ from .facts import ResponseFacts
 from .instruments import Telemetry
 from .operations import OPERATIONS
 from .operations.base import BodyReadFailed, Operation, RequestInfo, response_metadata
+from .streaming import StreamObserver
+from .streams import TracedEventStream
 
 _log = logging.getLogger(__name__)
 
@@ -74,6 +77,8 @@ class Patch:
             _guard(call_obj.fail, exc)
             raise
         otel_context.detach(token)
+        if operation.stream_member is not None:
+            return _wrap_stream(operation, info, call_obj, result)
         return self._finish(operation, info, call_obj, result)
 
     def _start(
@@ -123,6 +128,23 @@ class Patch:
             returned = result
         _guard(call.finish, facts, request_id)
         return returned
+
+
+def _wrap_stream(operation: Operation, info: RequestInfo, call: Call, result: Any) -> Any:
+    """Hand back a copy of the result whose stream reports to an observer; the span ends with the
+    stream. With no stream to wrap (or a bug of ours), the span ends now and the result goes back as is."""
+    request_id = None
+    try:
+        request_id, _headers = response_metadata(result)
+        member = operation.stream_member
+        stream = result.get(member)
+        if isinstance(stream, EventStream):
+            observer = StreamObserver(call, operation.event_reader(info), request_id)
+            return {**result, member: TracedEventStream(stream, observer)}
+    except Exception:
+        _log.debug("bedrock instrumentation: failed to wrap a response stream", exc_info=True)
+    _guard(call.finish, None, request_id)
+    return result
 
 
 def _guard(func: Callable[..., None], *args: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as _gen_ai_attributes
 from opentelemetry.semconv._incubating.attributes.aws_attributes import (
     AWS_BEDROCK_GUARDRAIL_ID,
     AWS_REQUEST_ID,
@@ -37,13 +38,34 @@ from opentelemetry.semconv._incubating.attributes.gen_ai_attributes import (
     GEN_AI_USAGE_INPUT_TOKENS,
     GEN_AI_USAGE_OUTPUT_TOKENS,
 )
+from opentelemetry.semconv._incubating.metrics import gen_ai_metrics as _gen_ai_metrics
 from opentelemetry.semconv._incubating.metrics.gen_ai_metrics import (
     GEN_AI_CLIENT_OPERATION_DURATION,
     GEN_AI_CLIENT_TOKEN_USAGE,
     GEN_AI_SERVER_REQUEST_DURATION,
+    GEN_AI_SERVER_TIME_TO_FIRST_TOKEN,
 )
 from opentelemetry.semconv.attributes.error_attributes import ERROR_TYPE
 from opentelemetry.semconv.attributes.server_attributes import SERVER_ADDRESS, SERVER_PORT
+
+# Names that only newer opentelemetry-semantic-conventions releases carry (0.61b0, our floor, lacks
+# them): the constant when the installed release has it, else the same name spelled out.
+GEN_AI_REQUEST_STREAM: Final[str] = getattr(
+    _gen_ai_attributes, "GEN_AI_REQUEST_STREAM", "gen_ai.request.stream"
+)
+GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK: Final[str] = getattr(
+    _gen_ai_attributes, "GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK", "gen_ai.response.time_to_first_chunk"
+)
+GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK: Final[str] = getattr(
+    _gen_ai_metrics,
+    "GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK",
+    "gen_ai.client.operation.time_to_first_chunk",
+)
+GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK: Final[str] = getattr(
+    _gen_ai_metrics,
+    "GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK",
+    "gen_ai.client.operation.time_per_output_chunk",
+)
 
 # Well-known values. The semconv enum classes carrying them are marked deprecated (the GenAI
 # conventions moved repository), so the values are spelled here once.
@@ -57,14 +79,18 @@ TOKEN_TYPE_OUTPUT: Final = "output"
 # Bedrock-specific attributes (documented in docs/reference.md).
 AWS_BEDROCK_GUARDRAIL_VERSION: Final = "aws.bedrock.guardrail.version"
 AWS_BEDROCK_INVOCATION_LATENCY: Final = "aws.bedrock.invocation.latency"
+AWS_BEDROCK_INVOCATION_FIRST_BYTE_LATENCY: Final = "aws.bedrock.invocation.first_byte_latency"
 
 __all__ = [
     "AWS_BEDROCK_GUARDRAIL_ID",
     "AWS_BEDROCK_GUARDRAIL_VERSION",
+    "AWS_BEDROCK_INVOCATION_FIRST_BYTE_LATENCY",
     "AWS_BEDROCK_INVOCATION_LATENCY",
     "AWS_REQUEST_ID",
     "ERROR_TYPE",
     "GEN_AI_CLIENT_OPERATION_DURATION",
+    "GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK",
+    "GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK",
     "GEN_AI_CLIENT_TOKEN_USAGE",
     "GEN_AI_EMBEDDINGS_DIMENSION_COUNT",
     "GEN_AI_OPERATION_NAME",
@@ -77,13 +103,16 @@ __all__ = [
     "GEN_AI_REQUEST_PRESENCE_PENALTY",
     "GEN_AI_REQUEST_SEED",
     "GEN_AI_REQUEST_STOP_SEQUENCES",
+    "GEN_AI_REQUEST_STREAM",
     "GEN_AI_REQUEST_TEMPERATURE",
     "GEN_AI_REQUEST_TOP_K",
     "GEN_AI_REQUEST_TOP_P",
     "GEN_AI_RESPONSE_FINISH_REASONS",
     "GEN_AI_RESPONSE_ID",
     "GEN_AI_RESPONSE_MODEL",
+    "GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK",
     "GEN_AI_SERVER_REQUEST_DURATION",
+    "GEN_AI_SERVER_TIME_TO_FIRST_TOKEN",
     "GEN_AI_TOKEN_TYPE",
     "GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS",
     "GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS",

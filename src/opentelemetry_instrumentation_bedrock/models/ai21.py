@@ -30,5 +30,12 @@ def parse_j2_response(body: Body, facts: ResponseFacts) -> None:
     set_identity(facts, body.get("id"))
 
 
-JAMBA = ModelFamily("jamba", ("ai21.jamba",), chat, openai_shape.parse_request, openai_shape.parse_response)
+JAMBA = ModelFamily(
+    "jamba",
+    ("ai21.jamba",),
+    chat,
+    openai_shape.parse_request,
+    openai_shape.parse_response,
+    openai_shape.read_chunk,
+)
 JURASSIC = ModelFamily("jurassic", ("ai21.j2",), text_completion, parse_j2_request, parse_j2_response)

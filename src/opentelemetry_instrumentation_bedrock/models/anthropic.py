@@ -8,6 +8,7 @@ from .base import (
     Body,
     ModelFamily,
     chat_unless_prompt,
+    has_text,
     put_params,
     set_finish,
     set_identity,
@@ -44,4 +45,54 @@ def parse_response(body: Body, facts: ResponseFacts) -> None:
     set_identity(facts, body.get("id"), body.get("model"))
 
 
-FAMILY = ModelFamily("anthropic", ("anthropic.",), chat_unless_prompt, parse_request, parse_response)
+def read_chunk(chunk: Body, facts: ResponseFacts) -> bool:
+    """Messages stream events: ``message_start`` (id, model, input usage), ``content_block_delta``
+    (output), ``message_delta`` (stop reason, cumulative output usage). Legacy completions stream
+    ``completion`` pieces with a final ``stop_reason``."""
+    kind = chunk.get("type")
+    if kind == "content_block_delta":
+        return True
+    if kind == "message_start":
+        message = as_mapping(chunk.get("message"))
+        usage = as_mapping(message.get("usage"))
+        set_usage(
+            facts,
+            usage.get("input_tokens"),
+            usage.get("output_tokens"),
+            usage.get("cache_read_input_tokens"),
+            usage.get("cache_creation_input_tokens"),
+        )
+        set_identity(facts, message.get("id"), message.get("model"))
+    elif kind == "message_delta":
+        usage = as_mapping(chunk.get("usage"))
+        set_usage(
+            facts,
+            usage.get("input_tokens"),
+            usage.get("output_tokens"),
+            usage.get("cache_read_input_tokens"),
+            usage.get("cache_creation_input_tokens"),
+        )
+        set_finish(facts, as_mapping(chunk.get("delta")).get("stop_reason"))
+    elif kind is None and "completion" in chunk:
+        set_finish(facts, chunk.get("stop_reason"))
+        return has_text(chunk.get("completion"))
+    return False
+
+
+_DELTA = b'{"type":"content_block_delta"'
+
+
+def quick_chunk(raw: bytes) -> bool:
+    """A text, tool-input or thinking delta as Bedrock serialises it, carrying no Bedrock trailer."""
+    return raw.startswith(_DELTA) and b"amazon-bedrock-" not in raw
+
+
+FAMILY = ModelFamily(
+    "anthropic",
+    ("anthropic.",),
+    chat_unless_prompt,
+    parse_request,
+    parse_response,
+    read_chunk,
+    quick_chunk,
+)

@@ -20,10 +20,29 @@ Body = Mapping[str, Any]
 Attributes = dict[str, AttributeValue]
 
 
-class ModelFamily:
-    """One InvokeModel body schema. No ``parse_response`` means the response body is left untouched."""
+ChunkReader = Callable[[Body, ResponseFacts], bool]
+QuickCheck = Callable[[bytes], bool]
 
-    __slots__ = ("name", "operation", "parse_request", "parse_response", "prefixes")
+
+class ModelFamily:
+    """One InvokeModel body schema. No ``parse_response`` means the response body is left untouched.
+
+    For InvokeModelWithResponseStream, ``read_chunk`` reads one parsed chunk into the facts and says
+    whether it carried model output (text, tool-use or reasoning); None means the family does not
+    stream and the generic reader is used. ``quick_chunk`` may recognise, from the raw bytes alone, a
+    chunk that is pure output with nothing else to learn, so the hot path skips JSON parsing; it must
+    answer False whenever in doubt.
+    """
+
+    __slots__ = (
+        "name",
+        "operation",
+        "parse_request",
+        "parse_response",
+        "prefixes",
+        "quick_chunk",
+        "read_chunk",
+    )
 
     def __init__(
         self,
@@ -32,12 +51,16 @@ class ModelFamily:
         operation: Callable[[Body], str],
         parse_request: Callable[[Body, Attributes], None],
         parse_response: Optional[Callable[[Body, ResponseFacts], None]],
+        read_chunk: Optional[ChunkReader] = None,
+        quick_chunk: Optional[QuickCheck] = None,
     ) -> None:
         self.name = name
         self.prefixes = prefixes
         self.operation = operation
         self.parse_request = parse_request
         self.parse_response = parse_response
+        self.read_chunk = read_chunk
+        self.quick_chunk = quick_chunk
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"ModelFamily({self.name!r})"
@@ -83,11 +106,19 @@ def set_usage(
     cache_read: Any = None,
     cache_write: Any = None,
 ) -> None:
-    """Record usage as the body reports it; ``input_tokens`` here excludes cache (Bedrock's own split)."""
-    facts.input_tokens = as_int(input_tokens)
-    facts.output_tokens = as_int(output_tokens)
-    facts.cache_read_tokens = as_int(cache_read)
-    facts.cache_write_tokens = as_int(cache_write)
+    """Record usage as the body reports it; ``input_tokens`` here excludes cache (Bedrock's own split).
+
+    Only reported values are written, so stream chunks that each carry part of the usage add up.
+    """
+    _merge(facts, "input_tokens", as_int(input_tokens))
+    _merge(facts, "output_tokens", as_int(output_tokens))
+    _merge(facts, "cache_read_tokens", as_int(cache_read))
+    _merge(facts, "cache_write_tokens", as_int(cache_write))
+
+
+def _merge(facts: ResponseFacts, name: str, value: Any) -> None:
+    if value is not None:
+        setattr(facts, name, value)
 
 
 def set_finish(facts: ResponseFacts, *raw: Any) -> None:
@@ -98,11 +129,11 @@ def set_finish(facts: ResponseFacts, *raw: Any) -> None:
 
 
 def set_identity(facts: ResponseFacts, response_id: Any = None, model: Any = None) -> None:
-    """Record the response id and model; numeric ids (AI21 Jurassic) are kept as text."""
+    """Record the response id and model when reported; numeric ids (AI21 Jurassic) are kept as text."""
     if isinstance(response_id, int) and not isinstance(response_id, bool):
         response_id = str(response_id)
-    facts.response_id = as_str(response_id)
-    facts.response_model = as_str(model)
+    _merge(facts, "response_id", as_str(response_id))
+    _merge(facts, "response_model", as_str(model))
 
 
 def chat(_body: Body) -> str:
@@ -123,3 +154,8 @@ def embeddings(_body: Body) -> str:
 def chat_unless_prompt(body: Body) -> str:
     """Families that accept both shapes: a raw ``prompt`` string is a text completion."""
     return sc.OP_TEXT_COMPLETION if "prompt" in body and "messages" not in body else sc.OP_CHAT
+
+
+def has_text(value: Any) -> bool:
+    """Whether a chunk field holds output text (a non-empty string)."""
+    return isinstance(value, str) and value != ""

@@ -7,5 +7,10 @@ from .base import ModelFamily, chat_unless_prompt
 
 # The R1 response is OpenAI-shaped with ``stop_reason`` in each choice, which openai_shape reads too.
 FAMILY = ModelFamily(
-    "deepseek", ("deepseek.",), chat_unless_prompt, openai_shape.parse_request, openai_shape.parse_response
+    "deepseek",
+    ("deepseek.",),
+    chat_unless_prompt,
+    openai_shape.parse_request,
+    openai_shape.parse_response,
+    openai_shape.read_chunk,
 )

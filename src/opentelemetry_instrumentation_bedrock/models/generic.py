@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import semconv as sc
 from ..facts import ResponseFacts, as_mapping
-from . import anthropic, llama, nova, openai_shape
+from . import anthropic, cohere, llama, mistral, nova, openai_shape, titan
 from .base import Attributes, Body, ModelFamily, put_params, set_finish, set_identity
 
 
@@ -52,4 +52,31 @@ def parse_response(body: Body, facts: ResponseFacts) -> None:
         set_identity(facts, body.get("id"), body.get("model"))
 
 
-FAMILY = ModelFamily("generic", (), operation, parse_request, parse_response)
+_NOVA_EVENTS = ("contentBlockDelta", "messageStart", "messageStop", "metadata", "contentBlockStart")
+
+
+def read_chunk(chunk: Body, facts: ResponseFacts) -> bool:
+    """Read a stream chunk with the reader of the first known shape it matches. A chunk of unknown
+    shape counts as output when it holds anything besides Bedrock's own ``amazon-bedrock-*`` fields;
+    tokens and latency then still come from the trailer."""
+    if "type" in chunk:
+        return anthropic.read_chunk(chunk, facts)
+    if "choices" in chunk:
+        return openai_shape.read_chunk(chunk, facts)
+    if any(name in chunk for name in _NOVA_EVENTS):
+        return nova.read_chunk(chunk, facts)
+    if "generation" in chunk:
+        return llama.read_chunk(chunk, facts)
+    if "outputText" in chunk:
+        return titan.read_chunk(chunk, facts)
+    if "outputs" in chunk:
+        return mistral.read_chunk(chunk, facts)
+    if "event_type" in chunk:
+        return cohere.read_command_r_chunk(chunk, facts)
+    if "generations" in chunk or "is_finished" in chunk:
+        return cohere.read_command_chunk(chunk, facts)
+    set_finish(facts, chunk.get("stop_reason") or chunk.get("stopReason") or chunk.get("finish_reason"))
+    return any(not str(name).startswith("amazon-bedrock-") for name in chunk)
+
+
+FAMILY = ModelFamily("generic", (), operation, parse_request, parse_response, read_chunk)

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from ..facts import ResponseFacts
-from .base import Attributes, Body, ModelFamily, put_params, set_finish, set_usage, text_completion
+from .base import (
+    Attributes,
+    Body,
+    ModelFamily,
+    has_text,
+    put_params,
+    set_finish,
+    set_usage,
+    text_completion,
+)
 
 
 def parse_request(body: Body, attrs: Attributes) -> None:
@@ -22,4 +31,10 @@ def parse_response(body: Body, facts: ResponseFacts) -> None:
     set_finish(facts, body.get("stop_reason"))
 
 
-FAMILY = ModelFamily("llama", ("meta.llama",), text_completion, parse_request, parse_response)
+def read_chunk(chunk: Body, facts: ResponseFacts) -> bool:
+    """Chunks repeat the response fields: a ``generation`` piece, running counts, a final stop reason."""
+    parse_response(chunk, facts)
+    return has_text(chunk.get("generation"))
+
+
+FAMILY = ModelFamily("llama", ("meta.llama",), text_completion, parse_request, parse_response, read_chunk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..facts import ResponseFacts, as_mapping
 from . import openai_shape
-from .base import Attributes, Body, ModelFamily, chat_unless_prompt, put_params, set_finish
+from .base import Attributes, Body, ModelFamily, chat_unless_prompt, has_text, put_params, set_finish
 
 
 def parse_request(body: Body, attrs: Attributes) -> None:
@@ -29,4 +29,13 @@ def parse_response(body: Body, facts: ResponseFacts) -> None:
     openai_shape.parse_response(body, facts)
 
 
-FAMILY = ModelFamily("mistral", ("mistral.",), chat_unless_prompt, parse_request, parse_response)
+def read_chunk(chunk: Body, facts: ResponseFacts) -> bool:
+    """Completion chunks carry ``outputs`` pieces; chat chunks are OpenAI-shaped deltas."""
+    outputs = chunk.get("outputs")
+    if isinstance(outputs, list):
+        set_finish(facts, *(as_mapping(o).get("stop_reason") for o in outputs))
+        return any(has_text(as_mapping(o).get("text")) for o in outputs)
+    return openai_shape.read_chunk(chunk, facts)
+
+
+FAMILY = ModelFamily("mistral", ("mistral.",), chat_unless_prompt, parse_request, parse_response, read_chunk)

@@ -39,4 +39,26 @@ def parse_response(body: Body, facts: ResponseFacts) -> None:
     set_finish(facts, body.get("stopReason"))
 
 
-FAMILY = ModelFamily("nova", ("amazon.nova",), chat, parse_request, parse_response)
+def read_chunk(chunk: Body, facts: ResponseFacts) -> bool:
+    """Nova streams Converse-like events: ``contentBlockDelta`` is output, ``messageStop`` carries the
+    stop reason and ``metadata`` the usage (with Nova's own cache field names)."""
+    if "contentBlockDelta" in chunk:
+        return True
+    stop = chunk.get("messageStop")
+    if stop is not None:
+        set_finish(facts, as_mapping(stop).get("stopReason"))
+    metadata = chunk.get("metadata")
+    if metadata is not None:
+        parse_response(as_mapping(metadata), facts)
+    return False
+
+
+_DELTA = b'{"contentBlockDelta"'
+
+
+def quick_chunk(raw: bytes) -> bool:
+    """A content delta carrying no Bedrock trailer."""
+    return raw.startswith(_DELTA) and b"amazon-bedrock-" not in raw
+
+
+FAMILY = ModelFamily("nova", ("amazon.nova",), chat, parse_request, parse_response, read_chunk, quick_chunk)

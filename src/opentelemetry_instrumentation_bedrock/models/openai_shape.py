@@ -8,6 +8,7 @@ from .base import (
     Body,
     ModelFamily,
     chat_unless_prompt,
+    has_text,
     put_params,
     set_finish,
     set_identity,
@@ -47,10 +48,37 @@ def parse_response(body: Body, facts: ResponseFacts) -> None:
     set_identity(facts, body.get("id"), body.get("model"))
 
 
+def read_chunk(chunk: Body, facts: ResponseFacts) -> bool:
+    """``chat.completion.chunk`` deltas (content, reasoning, tool calls) or ``choices[].text`` pieces
+    (DeepSeek R1); finish reasons per choice, usage and id when the chunk carries them."""
+    output = False
+    choices = chunk.get("choices")
+    if isinstance(choices, list):
+        reasons = []
+        for item in choices:
+            choice = as_mapping(item)
+            delta = as_mapping(choice.get("delta"))
+            if (
+                has_text(delta.get("content"))
+                or has_text(delta.get("reasoning_content"))
+                or has_text(delta.get("reasoning"))
+                or bool(delta.get("tool_calls"))
+                or has_text(choice.get("text"))
+            ):
+                output = True
+            reasons.append(choice.get("finish_reason") or choice.get("stop_reason"))
+        set_finish(facts, *reasons)
+    usage = as_mapping(chunk.get("usage"))
+    set_usage(facts, usage.get("prompt_tokens"), usage.get("completion_tokens"))
+    set_identity(facts, chunk.get("id"), chunk.get("model"))
+    return output
+
+
 FAMILY = ModelFamily(
     "openai",
     ("openai.", "qwen."),
     chat_unless_prompt,
     parse_request,
     parse_response,
+    read_chunk,
 )

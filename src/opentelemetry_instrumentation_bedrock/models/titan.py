@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from ..facts import ResponseFacts, as_int, as_mapping
-from .base import Attributes, Body, ModelFamily, put_params, set_finish, set_usage, text_completion
+from .base import (
+    Attributes,
+    Body,
+    ModelFamily,
+    has_text,
+    put_params,
+    set_finish,
+    set_usage,
+    text_completion,
+)
 
 
 def parse_request(body: Body, attrs: Attributes) -> None:
@@ -32,6 +41,18 @@ def parse_response(body: Body, facts: ResponseFacts) -> None:
     set_finish(facts, *reasons)
 
 
+def read_chunk(chunk: Body, facts: ResponseFacts) -> bool:
+    """Each chunk has ``outputText`` and running counts; the last has ``completionReason``."""
+    set_usage(facts, chunk.get("inputTextTokenCount"), chunk.get("totalOutputTextTokenCount"))
+    set_finish(facts, chunk.get("completionReason"))
+    return has_text(chunk.get("outputText"))
+
+
 FAMILY = ModelFamily(
-    "titan", ("amazon.titan-text", "amazon.titan-tg1"), text_completion, parse_request, parse_response
+    "titan",
+    ("amazon.titan-text", "amazon.titan-tg1"),
+    text_completion,
+    parse_request,
+    parse_response,
+    read_chunk,
 )

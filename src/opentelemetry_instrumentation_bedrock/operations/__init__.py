@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from .base import Operation
 from .converse import Converse
+from .converse_stream import ConverseStream
 from .invoke_model import InvokeModel
+from .invoke_stream import InvokeModelWithResponseStream
 
 OPERATIONS: dict[str, Operation] = {
     "Converse": Converse(),
+    "ConverseStream": ConverseStream(),
     "InvokeModel": InvokeModel(),
+    "InvokeModelWithResponseStream": InvokeModelWithResponseStream(),
 }

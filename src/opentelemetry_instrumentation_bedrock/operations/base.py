@@ -9,6 +9,7 @@ from opentelemetry.util.types import AttributeValue
 
 from .. import semconv as sc
 from ..facts import ResponseFacts, as_int, as_mapping, as_str
+from ..streaming import EventReader
 
 Attributes = dict[str, AttributeValue]
 
@@ -28,10 +29,15 @@ class RequestInfo:
 
 
 class Operation:
-    """One botocore operation. Subclasses implement the two pure halves; both may raise (the patch
-    guards them), neither may change ``api_params`` or the parsed response it is handed."""
+    """One botocore operation. Subclasses implement the pure halves; all may raise (the patch guards
+    them), none may change ``api_params`` or the parsed response it is handed.
+
+    A streaming operation names the result member holding the ``EventStream`` and supplies a reader
+    for its events instead of ``parse_response``; the patch wraps the stream.
+    """
 
     service = "bedrock-runtime"
+    stream_member: Optional[str] = None
 
     def parse_request(self, api_params: Mapping[str, Any]) -> Optional[RequestInfo]:
         raise NotImplementedError
@@ -41,6 +47,10 @@ class Operation:
     ) -> dict[str, Any]:
         """Fill ``facts`` from ``result`` (``headers``: its lower-cased HTTP headers, read once by the
         patch); return the result to hand back (a copy if a body was replaced)."""
+        raise NotImplementedError
+
+    def event_reader(self, info: RequestInfo) -> EventReader:
+        """For streaming operations: the reader of this call's stream events."""
         raise NotImplementedError
 
 
@@ -75,21 +85,59 @@ def response_metadata(result: Mapping[str, Any]) -> tuple[Optional[str], Mapping
     return as_str(meta.get("RequestId")), as_mapping(meta.get("HTTPHeaders"))
 
 
-def fill_from_headers(facts: ResponseFacts, headers: Mapping[str, Any]) -> None:
-    """Bedrock's own token and latency headers, used where the body reported nothing.
+def apply_bedrock_figures(
+    facts: ResponseFacts,
+    input_tokens: Any,
+    output_tokens: Any,
+    cache_read: Any,
+    cache_write: Any,
+    latency_ms: Any,
+    first_byte_ms: Any = None,
+) -> None:
+    """Bedrock's own token counts and latencies, which win over what the model's body reported.
 
-    They exist on every InvokeModel response whatever the family, so a model we cannot place still
-    gets its token counts. Bedrock reports input tokens without cache reads and writes, as the bodies do.
+    They are what Bedrock bills (the semconv asks for billable tokens), and they sometimes differ from
+    the body: a recorded Claude stream reports 133 output tokens in ``message_delta`` and 97 in the
+    trailer. They also exist for every model, known or not. Like the bodies, Bedrock reports input
+    tokens without cache reads and writes.
     """
-    if facts.input_tokens is None:
-        facts.input_tokens = as_int(headers.get("x-amzn-bedrock-input-token-count"))
-    if facts.output_tokens is None:
-        facts.output_tokens = as_int(headers.get("x-amzn-bedrock-output-token-count"))
-    if facts.cache_read_tokens is None:
-        facts.cache_read_tokens = as_int(headers.get("x-amzn-bedrock-cache-read-input-token-count"))
-    if facts.cache_write_tokens is None:
-        facts.cache_write_tokens = as_int(headers.get("x-amzn-bedrock-cache-write-input-token-count"))
-    if facts.server_latency_s is None:
-        latency_ms = as_int(headers.get("x-amzn-bedrock-invocation-latency"))
-        if latency_ms is not None:
-            facts.server_latency_s = latency_ms / 1000.0
+    for name, value in (
+        ("input_tokens", input_tokens),
+        ("output_tokens", output_tokens),
+        ("cache_read_tokens", cache_read),
+        ("cache_write_tokens", cache_write),
+    ):
+        count = as_int(value)
+        if count is not None:
+            setattr(facts, name, count)
+    latency = as_int(latency_ms)
+    if latency is not None:
+        facts.server_latency_s = latency / 1000.0
+    first_byte = as_int(first_byte_ms)
+    if first_byte is not None:
+        facts.server_ttft_s = first_byte / 1000.0
+
+
+def apply_headers(facts: ResponseFacts, headers: Mapping[str, Any]) -> None:
+    """InvokeModel's ``X-Amzn-Bedrock-*`` token and latency headers."""
+    apply_bedrock_figures(
+        facts,
+        headers.get("x-amzn-bedrock-input-token-count"),
+        headers.get("x-amzn-bedrock-output-token-count"),
+        headers.get("x-amzn-bedrock-cache-read-input-token-count"),
+        headers.get("x-amzn-bedrock-cache-write-input-token-count"),
+        headers.get("x-amzn-bedrock-invocation-latency"),
+    )
+
+
+def apply_trailer(facts: ResponseFacts, metrics: Mapping[str, Any]) -> None:
+    """The ``amazon-bedrock-invocationMetrics`` object on the last chunk of an InvokeModel stream."""
+    apply_bedrock_figures(
+        facts,
+        metrics.get("inputTokenCount"),
+        metrics.get("outputTokenCount"),
+        metrics.get("cacheReadInputTokenCount"),
+        metrics.get("cacheWriteInputTokenCount"),
+        metrics.get("invocationLatency"),
+        metrics.get("firstByteLatency"),
+    )

@@ -8,7 +8,7 @@ from typing import Any, Optional
 from .. import semconv as sc
 from ..facts import ResponseFacts, as_int, as_mapping
 from ..finish_reasons import normalize
-from ..models.base import put_params, set_usage
+from ..models.base import put_params, set_identity, set_usage
 from .base import Attributes, Operation, RequestInfo, guardrail_attributes, model_id_of
 
 
@@ -35,7 +35,9 @@ def request_attributes(api_params: Mapping[str, Any]) -> Attributes:
 
 
 def response_facts(result: Mapping[str, Any], facts: ResponseFacts) -> None:
-    """``usage`` (input excludes cache, as Bedrock reports it), ``metrics.latencyMs``, ``stopReason``."""
+    """``usage`` (input excludes cache, as Bedrock reports it), ``metrics.latencyMs``, ``stopReason``,
+    and the model a prompt router chose (``trace.promptRouter.invokedModelId``) as the response model.
+    Also reads a ConverseStream ``metadata`` event, which has the same members."""
     usage = as_mapping(result.get("usage"))
     set_usage(
         facts,
@@ -50,6 +52,8 @@ def response_facts(result: Mapping[str, Any], facts: ResponseFacts) -> None:
     reason = normalize(result.get("stopReason"))
     if reason is not None:
         facts.finish_reasons = (reason,)
+    router = as_mapping(as_mapping(result.get("trace")).get("promptRouter"))
+    set_identity(facts, model=router.get("invokedModelId"))
 
 
 class Converse(Operation):

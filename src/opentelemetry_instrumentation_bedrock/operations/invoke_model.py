@@ -16,7 +16,7 @@ from .base import (
     BodyReadFailed,
     Operation,
     RequestInfo,
-    fill_from_headers,
+    apply_headers,
     guardrail_attributes,
     model_id_of,
 )
@@ -59,7 +59,7 @@ class InvokeModel(Operation):
             # A new dict: botocore's own result object is not changed under anyone's feet.
             result = {**result, "body": replacement}
             if error is not None:
-                fill_from_headers(facts, headers)
+                apply_headers(facts, headers)
                 raise BodyReadFailed(error, result)
             try:
                 parsed = parse_json(data)
@@ -68,5 +68,5 @@ class InvokeModel(Operation):
             except Exception:
                 # The body is already replaced: whatever happens now, the user must get the new result.
                 _log.debug("bedrock instrumentation: failed to parse a %s body", family.name, exc_info=True)
-        fill_from_headers(facts, headers)
+        apply_headers(facts, headers)
         return result

@@ -1,0 +1,45 @@
+"""ConverseStream: the Converse request, answered with an event stream of typed events."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Optional
+
+from .. import semconv as sc
+from ..facts import ResponseFacts, as_mapping
+from ..finish_reasons import normalize
+from ..streaming import EventReader
+from .base import RequestInfo
+from .converse import Converse, response_facts
+
+
+def read_event(event: Mapping[str, Any], facts: ResponseFacts) -> bool:
+    """``contentBlockDelta`` (text, tool-use input, reasoning, citations) is model output;
+    ``messageStop`` has the stop reason; ``metadata`` the usage, Bedrock's latency and the trace."""
+    if "contentBlockDelta" in event:
+        return True
+    stop = event.get("messageStop")
+    if stop is not None:
+        reason = normalize(as_mapping(stop).get("stopReason"))
+        if reason is not None:
+            facts.finish_reasons = (reason,)
+        return False
+    metadata = event.get("metadata")
+    if metadata is not None:
+        response_facts(as_mapping(metadata), facts)
+    return False
+
+
+class ConverseStream(Converse):
+    """The streaming Converse API: same request attributes, plus ``gen_ai.request.stream``."""
+
+    stream_member = "stream"
+
+    def parse_request(self, api_params: Mapping[str, Any]) -> Optional[RequestInfo]:
+        info = super().parse_request(api_params)
+        if info is not None:
+            info.attributes[sc.GEN_AI_REQUEST_STREAM] = True
+        return info
+
+    def event_reader(self, info: RequestInfo) -> EventReader:
+        return read_event

@@ -1,0 +1,104 @@
+"""What one streamed call learns event by event, and the single end of its span on whichever path.
+
+A ``StreamObserver`` sits between the stream proxy (``streams.py``) and the call (``call.py``). For each
+event the user receives it asks the operation's reader what the event taught (usage, finish reason,
+...) and whether it carried model output; output chunks drive time to first chunk and the per-chunk
+histogram. The stream then ends exactly once: exhausted, failed, closed, or abandoned.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from threading import Lock
+from time import perf_counter
+from typing import Any, Callable, Optional
+
+from opentelemetry.util.types import AttributeValue
+
+from . import semconv as sc
+from .call import Call
+from .facts import ResponseFacts
+
+_log = logging.getLogger(__name__)
+
+# Reads one event into the facts; True when the event carried model output (a text, tool-use or
+# reasoning delta). It may raise: the observer guards it.
+EventReader = Callable[[Mapping[str, Any], ResponseFacts], bool]
+
+
+class StreamObserver:
+    """Per-call stream state. Every method is safe to call from any thread and never raises."""
+
+    __slots__ = (
+        "_call",
+        "_chunk_attrs",
+        "_ended",
+        "_last_event",
+        "_last_output",
+        "_model",
+        "_read",
+        "_request_id",
+        "facts",
+    )
+
+    def __init__(self, call: Call, read: EventReader, request_id: Optional[str]) -> None:
+        self._call = call
+        self._read = read
+        self._request_id = request_id
+        self.facts = ResponseFacts()
+        self._chunk_attrs: dict[str, AttributeValue] = call.metric_attrs
+        self._model: Optional[str] = None
+        self._last_output: Optional[float] = None
+        self._last_event = perf_counter()
+        self._ended = Lock()  # acquired once, by whichever path ends the call first
+
+    def on_event(self, event: Any) -> None:
+        """One event the user is about to receive. Hot path: keep it small."""
+        now = perf_counter()
+        self._last_event = now
+        try:
+            facts = self.facts
+            if self._read(event, facts):
+                last = self._last_output
+                self._last_output = now
+                if last is None:
+                    facts.time_to_first_chunk_s = now - self._call.started
+                else:
+                    if facts.response_model is not self._model:
+                        self._use_model(facts.response_model)
+                    self._call.telemetry.time_per_output_chunk.record(now - last, self._chunk_attrs)
+        except Exception:
+            _log.debug("bedrock instrumentation: failed to read a stream event", exc_info=True)
+
+    def _use_model(self, model: Optional[str]) -> None:
+        """Per-chunk points carry the response model once the stream has named it."""
+        self._model = model
+        if model is not None:
+            self._chunk_attrs = {**self._call.metric_attrs, sc.GEN_AI_RESPONSE_MODEL: model}
+
+    def finish(self) -> None:
+        """The stream was read to its end."""
+        if self._ended.acquire(blocking=False):
+            _guard(self._call.finish, self.facts, self._request_id)
+
+    def fail(self, exc: BaseException) -> None:
+        """Reading the stream raised ``exc`` (a mid-stream exception event, a reset, a timeout...)."""
+        if self._ended.acquire(blocking=False):
+            _guard(self._call.fail, exc, self.facts, self._request_id)
+
+    def close(self) -> None:
+        """The user closed the stream: end now, status unset, with whatever usage is known."""
+        self.finish()
+
+    def abandon(self) -> None:
+        """The stream was garbage collected unfinished: end where its last event arrived."""
+        if self._ended.acquire(blocking=False):
+            _guard(self._call.finish, self.facts, self._request_id, self._last_event)
+
+
+def _guard(func: Callable[..., None], *args: Any) -> None:
+    try:
+        func(*args)
+    except Exception:
+        _log.debug("bedrock instrumentation: failed to end a stream's span", exc_info=True)
