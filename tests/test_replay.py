@@ -9,62 +9,17 @@ body's ``usage``, InvokeModel from Bedrock's token-count headers, failures from 
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
-import yaml
 from botocore.exceptions import ClientError
 from opentelemetry.trace import StatusCode
 
-from bedrock_emulator import Reply
 from helpers import botocore_knows
+from replay import header, interactions, invoke_params, reply
 
-RECORDINGS = Path(__file__).parent / "recordings"
-DROP_HEADERS = {"content-length", "connection", "transfer-encoding", "date", "set-cookie"}
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bytes):
-        return value.decode()
-    if isinstance(value, list):
-        return _text(value[0])
-    return str(value)
-
-
-def _interactions() -> list[Any]:
-    cases = []
-    for path in sorted(RECORDINGS.rglob("*.yaml")):
-        data = yaml.safe_load(path.read_text())
-        for index, interaction in enumerate(data["interactions"]):
-            uri = interaction["request"]["uri"]
-            operation = uri.rsplit("/", 1)[1]
-            if operation in ("converse", "invoke"):
-                name = f"{path.relative_to(RECORDINGS)}#{index}"
-                cases.append(pytest.param(interaction, id=name))
-    return cases
-
-
-CASES = _interactions()
-
-
-def _reply(interaction: dict[str, Any]) -> Reply:
-    response = interaction["response"]
-    headers = {k: _text(v) for k, v in response["headers"].items() if k.lower() not in DROP_HEADERS}
-    body = response["body"]["string"]
-    return Reply(
-        status=response["status"]["code"],
-        headers=headers,
-        body=body.encode() if isinstance(body, str) else body,
-    )
-
-
-def _header(headers: dict[str, Any], name: str) -> Optional[str]:
-    for key, value in headers.items():
-        if key.lower() == name:
-            return _text(value)
-    return None
+CASES = interactions("converse", "invoke")
 
 
 def _expected(interaction: dict[str, Any], operation: str) -> dict[str, Any]:
@@ -73,7 +28,7 @@ def _expected(interaction: dict[str, Any], operation: str) -> dict[str, Any]:
     headers = response["headers"]
     status = response["status"]["code"]
     if status >= 400:
-        return {"error": _header(headers, "x-amzn-errortype").split(":")[0]}
+        return {"error": header(headers, "x-amzn-errortype").split(":")[0]}
     if operation == "converse":
         usage = json.loads(response["body"]["string"]).get("usage")
         if usage is None:  # a guardrail blocked the input before the model ran
@@ -81,15 +36,15 @@ def _expected(interaction: dict[str, Any], operation: str) -> dict[str, Any]:
         cache = usage.get("cacheReadInputTokens", 0) + usage.get("cacheWriteInputTokens", 0)
         return {"input": usage["inputTokens"] + cache, "output": usage["outputTokens"]}
     cache = sum(
-        int(_header(headers, name) or 0)
+        int(header(headers, name) or 0)
         for name in (
             "x-amzn-bedrock-cache-read-input-token-count",
             "x-amzn-bedrock-cache-write-input-token-count",
         )
     )
     return {
-        "input": int(_header(headers, "x-amzn-bedrock-input-token-count")) + cache,
-        "output": int(_header(headers, "x-amzn-bedrock-output-token-count")),
+        "input": int(header(headers, "x-amzn-bedrock-input-token-count")) + cache,
+        "output": int(header(headers, "x-amzn-bedrock-output-token-count")),
     }
 
 
@@ -98,20 +53,8 @@ def _call(client: Any, interaction: dict[str, Any], model: str, operation: str) 
     body = request["body"]
     if operation == "converse":
         return client.converse(modelId=model, **json.loads(body))
-    params: dict[str, Any] = {
-        "modelId": model,
-        "body": body.encode() if isinstance(body, str) else (body or b""),
-    }
-    for header, param in (
-        ("x-amzn-bedrock-guardrailidentifier", "guardrailIdentifier"),
-        ("x-amzn-bedrock-guardrailversion", "guardrailVersion"),
-        ("x-amzn-bedrock-trace", "trace"),
-    ):
-        value = _header(request["headers"], header)
-        if value is not None:
-            params[param] = value
-    result = client.invoke_model(**params)
-    assert result["body"].read() == _reply(interaction).body
+    result = client.invoke_model(**invoke_params(interaction, model))
+    assert result["body"].read() == reply(interaction).body
     return result
 
 
@@ -133,7 +76,7 @@ def test_replay(instrumented, emu, client, interaction):
         ]
         if unknown:
             pytest.skip(f"this botocore's Converse has no {unknown}")
-    emu.script(_reply(interaction))
+    emu.script(reply(interaction))
 
     if "error" in expected:
         with pytest.raises(ClientError) as info:
@@ -145,9 +88,7 @@ def test_replay(instrumented, emu, client, interaction):
 
     span = instrumented.span()
     assert span.attributes["gen_ai.request.model"] == model
-    assert span.attributes["aws.request_id"] == _header(
-        interaction["response"]["headers"], "x-amzn-requestid"
-    )
+    assert span.attributes["aws.request_id"] == header(interaction["response"]["headers"], "x-amzn-requestid")
     if "error" in expected:
         assert span.status.status_code is StatusCode.ERROR
         assert span.attributes["error.type"] == expected["error"]
