@@ -51,6 +51,40 @@ def converse(client: Any, model: str, question: str) -> str:
     return str(response["output"]["message"]["content"][0]["text"])
 
 
+def converse_stream(client: Any, model: str, question: str) -> str:
+    """Stream the answer and read it to the end, as a chat UI would."""
+    response = client.converse_stream(
+        modelId=model,
+        messages=[{"role": "user", "content": [{"text": question}]}],
+        inferenceConfig={"maxTokens": 200},
+    )
+    pieces = []
+    for event in response["stream"]:
+        if "contentBlockDelta" in event:
+            pieces.append(event["contentBlockDelta"]["delta"].get("text", ""))
+    return "".join(pieces)
+
+
+def stream_claude(client: Any, question: str, stop_after: int = 0) -> str:
+    """InvokeModelWithResponseStream with Claude's own body; ``stop_after`` > 0 stops reading early
+    (a user pressing "stop") and closes the stream."""
+    body = {
+        "anthropic_version": "bedrock-2023-05-31",
+        "max_tokens": 200,
+        "messages": [{"role": "user", "content": question}],
+    }
+    stream = client.invoke_model_with_response_stream(modelId=CLAUDE, body=json.dumps(body))["body"]
+    pieces = []
+    for event in stream:
+        chunk = json.loads(event["chunk"]["bytes"])
+        if chunk.get("type") == "content_block_delta":
+            pieces.append(chunk["delta"].get("text", ""))
+            if stop_after and len(pieces) >= stop_after:
+                stream.close()
+                break
+    return "".join(pieces)
+
+
 def invoke_claude(client: Any, question: str) -> str:
     body = {
         "anthropic_version": "bedrock-2023-05-31",
@@ -103,6 +137,11 @@ def main() -> int:
         work.append(("converse claude", lambda c, q: converse(c, CLAUDE, q), question))
         work.append(("converse nova", lambda c, q: converse(c, NOVA, q), question))
     work += [
+        ("stream claude", lambda c, q: converse_stream(c, CLAUDE, q), QUESTIONS[0]),
+        ("stream nova", lambda c, q: converse_stream(c, NOVA, q), QUESTIONS[1]),
+        ("stream llama", lambda c, q: converse_stream(c, LLAMA, q), QUESTIONS[2]),
+        ("invoke-stream claude", stream_claude, QUESTIONS[2]),
+        ("stopped early", lambda c, q: stream_claude(c, q, stop_after=3), QUESTIONS[3]),
         ("invoke claude", invoke_claude, QUESTIONS[0]),
         ("invoke claude", invoke_claude, QUESTIONS[1]),
         ("invoke llama", invoke_llama, QUESTIONS[2]),
@@ -116,10 +155,10 @@ def main() -> int:
     for label, func, question in work:
         try:
             answer = func(client, question)
-            print(f"  ok    {label:<18} {answer[:60]!r}")
+            print(f"  ok    {label:<20} {answer[:60]!r}")
         except ClientError as exc:
             failures += 1
-            print(f"  error {label:<18} {exc.response['Error']['Code']}: {exc.response['Error']['Message']}")
+            print(f"  error {label:<20} {exc.response['Error']['Code']}: {exc.response['Error']['Message']}")
     if summary is None:
         print("\n(no OpenTelemetry SDK tracer provider: run under opentelemetry-instrument to see telemetry)")
         return 0

@@ -28,7 +28,7 @@ class SummaryProcessor(SpanProcessor):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._rows: dict[str, dict[str, Any]] = defaultdict(
-            lambda: {"calls": 0, "errors": 0, "input": 0, "output": 0, "client": [], "server": []}
+            lambda: {"calls": 0, "errors": 0, "input": 0, "output": 0, "client": [], "server": [], "ttfc": []}
         )
         self.span_count = 0
 
@@ -50,7 +50,10 @@ class SummaryProcessor(SpanProcessor):
         error = attrs.get("error.type")
         inp, out = attrs.get("gen_ai.usage.input_tokens"), attrs.get("gen_ai.usage.output_tokens")
         server = attrs.get("aws.bedrock.invocation.latency")
+        ttfc = attrs.get("gen_ai.response.time_to_first_chunk")
         details = [f"{k}={v}" for k, v in (("in", inp), ("out", out)) if v is not None]
+        if ttfc is not None:
+            details.append(f"first-chunk={ttfc * 1000:.0f}ms")
         if attrs.get("gen_ai.response.finish_reasons"):
             details.append("finish=" + ",".join(attrs["gen_ai.response.finish_reasons"]))
         if server is not None:
@@ -68,17 +71,26 @@ class SummaryProcessor(SpanProcessor):
             row["client"].append(seconds)
             if server is not None:
                 row["server"].append(float(server))
+            if ttfc is not None:
+                row["ttfc"].append(float(ttfc))
 
     def print_summary(self) -> None:
-        header = f"{'model':<44} {'calls':>5} {'errors':>6} {'in tok':>7} {'out tok':>7} {'p50':>8} {'p95':>8} {'bedrock p50':>11}"
-        print("\nPer-model summary (client latency p50/p95; Bedrock's own model latency p50)")
+        header = (
+            f"{'model':<44} {'calls':>5} {'errors':>6} {'in tok':>7} {'out tok':>7} {'p50':>8} {'p95':>8} "
+            f"{'bedrock p50':>11} {'1st chunk p50':>13}"
+        )
+        print(
+            "\nPer-model summary (client latency p50/p95; Bedrock's own model latency p50; "
+            "time to first chunk p50 over streamed calls)"
+        )
         print(header)
         print("-" * len(header))
         with self._lock:
             for model, row in sorted(self._rows.items()):
                 server = f"{_percentile(row['server'], 0.5) * 1000:9.0f}ms" if row["server"] else f"{'-':>11}"
+                ttfc = f"{_percentile(row['ttfc'], 0.5) * 1000:11.0f}ms" if row["ttfc"] else f"{'-':>13}"
                 print(
                     f"{model:<44} {row['calls']:>5} {row['errors']:>6} {row['input']:>7} {row['output']:>7} "
                     f"{_percentile(row['client'], 0.5) * 1000:6.0f}ms {_percentile(row['client'], 0.95) * 1000:6.0f}ms "
-                    f"{server}"
+                    f"{server} {ttfc}"
                 )

@@ -583,6 +583,14 @@ class BedrockEmulator:
                     return queue.popleft()
         return None
 
+    @staticmethod
+    def _pacing(total: float, events: int) -> dict[str, float]:
+        """Spread a stream's latency as a model would: a quarter before the first event (the time to
+        first byte the trailer reports), the rest evenly between events."""
+        if total <= 0 or events < 2:
+            return {"delay": total}
+        return {"delay": total / 4, "event_delay": total * 3 / 4 / (events - 1)}
+
     def _default(self, model_id: str, operation: str, request: Any, raw: bytes) -> Reply:
         usage = default_usage(request)
         latency = self.latency_ms
@@ -593,7 +601,8 @@ class BedrockEmulator:
         if operation == "converse":
             return Reply.json(converse_body(usage, latency), usage=usage, delay=delay)
         if operation == "converse-stream":
-            return Reply.stream(converse_stream_events(usage, latency), usage=usage, delay=delay)
+            events = converse_stream_events(usage, latency)
+            return Reply.stream(events, usage=usage, **self._pacing(delay, len(events)))
         if operation == "invoke":
             body = invoke_body(model_id, request, usage)
             return Reply(
@@ -604,7 +613,7 @@ class BedrockEmulator:
             )
         if operation == "invoke-with-response-stream":
             events = invoke_stream_events(model_id, usage, latency, request)
-            return Reply.stream(events, usage=usage, delay=delay)
+            return Reply.stream(events, usage=usage, **self._pacing(delay, len(events)))
         if operation == "count-tokens":
             return Reply.json({"inputTokens": usage[0]})
         return Reply.error("UnknownOperationException", f"unknown path /{operation}", status=404)

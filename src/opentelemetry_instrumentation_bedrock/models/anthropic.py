@@ -55,10 +55,12 @@ def read_chunk(chunk: Body, facts: ResponseFacts) -> bool:
     if kind == "message_start":
         message = as_mapping(chunk.get("message"))
         usage = as_mapping(message.get("usage"))
+        # Its output_tokens (1, 8...) is a placeholder before any output: a stream closed early
+        # reports no output count rather than that one.
         set_usage(
             facts,
             usage.get("input_tokens"),
-            usage.get("output_tokens"),
+            None,
             usage.get("cache_read_input_tokens"),
             usage.get("cache_creation_input_tokens"),
         )
