@@ -67,11 +67,16 @@ def encode_message(headers: dict[str, str], payload: bytes) -> bytes:
     return message + struct.pack("!I", binascii.crc32(message) & 0xFFFFFFFF)
 
 
+def _compact(payload: Any) -> bytes:
+    """JSON as Bedrock writes it in streams: no spaces (recorded traffic shows this)."""
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
 def event(event_type: str, payload: Any) -> bytes:
     """An ``:message-type: event`` message with a JSON payload."""
     return encode_message(
         {":event-type": event_type, ":content-type": "application/json", ":message-type": "event"},
-        json.dumps(payload).encode(),
+        _compact(payload),
     )
 
 
@@ -83,14 +88,13 @@ def exception_event(exception_type: str, message: str) -> bytes:
             ":content-type": "application/json",
             ":message-type": "exception",
         },
-        json.dumps({"message": message}).encode(),
+        _compact({"message": message}),
     )
 
 
 def chunk_event(payload: Any) -> bytes:
     """An InvokeModelWithResponseStream ``chunk`` event carrying base64 JSON bytes."""
-    raw = json.dumps(payload).encode()
-    return event("chunk", {"bytes": base64.b64encode(raw).decode()})
+    return event("chunk", {"bytes": base64.b64encode(_compact(payload)).decode()})
 
 
 # --------------------------------------------------------------------------- replies

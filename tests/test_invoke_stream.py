@@ -296,3 +296,19 @@ def test_chunks_that_are_not_json_reach_the_user_untouched(instrumented, emu, cl
     span = instrumented.span()
     assert span.status.is_unset
     assert only_point(instrumented, "gen_ai.client.operation.duration").count == 1
+
+
+def test_spaced_json_takes_the_parsing_path_with_the_same_result(instrumented, emu, client):
+    """Bedrock writes compact JSON, which the fast path recognises; JSON with spaces is parsed instead
+    and must give exactly the same telemetry."""
+    model = "anthropic.claude-3-haiku-20240307-v1:0"
+    chunks = invoke_stream_chunks(model, (11, 9), 300)
+    spaced = [
+        event("chunk", {"bytes": base64.b64encode(json.dumps(c, indent=1).encode()).decode()}) for c in chunks
+    ]
+    emu.script(Reply.stream(spaced))
+    list(client.invoke_model_with_response_stream(modelId=model, body=b"{}")["body"])
+    span_attrs = attrs(instrumented.span())
+    assert (span_attrs["gen_ai.usage.input_tokens"], span_attrs["gen_ai.usage.output_tokens"]) == (11, 9)
+    assert span_attrs["gen_ai.response.finish_reasons"] == ("stop",)
+    assert only_point(instrumented, "gen_ai.client.operation.time_per_output_chunk").count == WORDS - 1

@@ -452,3 +452,19 @@ def test_exception_event_payload_reaches_the_user_unchanged(request, emu, client
     )
     assert json.dumps(payload) in error[1]
     assert_one_end(telemetry, "modelStreamErrorException")
+
+
+def test_nothing_is_timed_after_close(instrumented, emu, client):
+    """Events botocore had already buffered may still come out after close(); the call has ended, so
+    they add no per-chunk points."""
+    # The first six messages travel in one HTTP chunk, so botocore holds them all after one read.
+    emu.script(Reply.stream([b"".join(CONVERSE_EVENTS[:6]), *CONVERSE_EVENTS[6:]]))
+    stream = converse(client)
+    iterator = iter(stream)
+    seen = [next(iterator) for _ in range(3)]  # messageStart and two text deltas
+    stream.close()
+    after, _error = consume(iterator)
+    assert [next(iter(e)) for e in seen] == ["messageStart", "contentBlockDelta", "contentBlockDelta"]
+    assert len(after) == 3  # the rest of that first chunk still came out of botocore's buffer
+    assert_one_end(instrumented)
+    assert only_point(instrumented, "gen_ai.client.operation.time_per_output_chunk").count == 1

@@ -33,6 +33,7 @@ class StreamObserver:
     __slots__ = (
         "_call",
         "_chunk_attrs",
+        "_done",
         "_ended",
         "_last_event",
         "_last_output",
@@ -52,9 +53,12 @@ class StreamObserver:
         self._last_output: Optional[float] = None
         self._last_event = perf_counter()
         self._ended = Lock()  # acquired once, by whichever path ends the call first
+        self._done = False  # set once ended: events still buffered after a close() are not timed
 
     def on_event(self, event: Any) -> None:
         """One event the user is about to receive. Hot path: keep it small."""
+        if self._done:
+            return
         now = perf_counter()
         self._last_event = now
         try:
@@ -80,11 +84,13 @@ class StreamObserver:
     def finish(self) -> None:
         """The stream was read to its end."""
         if self._ended.acquire(blocking=False):
+            self._done = True
             _guard(self._call.finish, self.facts, self._request_id)
 
     def fail(self, exc: BaseException) -> None:
         """Reading the stream raised ``exc`` (a mid-stream exception event, a reset, a timeout...)."""
         if self._ended.acquire(blocking=False):
+            self._done = True
             _guard(self._call.fail, exc, self.facts, self._request_id)
 
     def close(self) -> None:
@@ -94,6 +100,7 @@ class StreamObserver:
     def abandon(self) -> None:
         """The stream was garbage collected unfinished: end where its last event arrived."""
         if self._ended.acquire(blocking=False):
+            self._done = True
             _guard(self._call.finish, self.facts, self._request_id, self._last_event)
 
 
