@@ -24,6 +24,7 @@ from typing import Any, Callable
 import boto3
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
+from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import TracerProvider
@@ -245,6 +246,11 @@ def record_floor(meter_provider: MeterProvider) -> Callable[[], None]:
     return lambda: histogram.record(0.001, common)
 
 
+# Ours with the API's no-op meter: what our own code and the span cost, without the SDK's metric
+# records (each streamed output chunk after the first costs one record).
+NO_METRICS = "ours, no metrics"
+
+
 def per_call(func: Callable[[], Any], calls: int) -> float:
     start = time.perf_counter()
     for _ in range(calls):
@@ -278,11 +284,12 @@ def main() -> None:
         record_samples.append(per_call(record, args.calls))
         for name, func in calls.items():
             samples.setdefault((name, "uninstrumented"), []).append(per_call(func, args.calls))
-            instrumentor.instrument(tracer_provider=tracer_provider, meter_provider=meter_provider)
-            try:
-                samples.setdefault((name, "ours"), []).append(per_call(func, args.calls))
-            finally:
-                instrumentor.uninstrument()
+            for variant, meters in (("ours", meter_provider), (NO_METRICS, NoOpMeterProvider())):
+                instrumentor.instrument(tracer_provider=tracer_provider, meter_provider=meters)
+                try:
+                    samples.setdefault((name, variant), []).append(per_call(func, args.calls))
+                finally:
+                    instrumentor.uninstrument()
 
     def p90(values: list[float]) -> float:
         return statistics.quantiles(values, n=10)[-1]
@@ -294,15 +301,15 @@ def main() -> None:
     floor_median = statistics.median(floor_samples)
     print(f"{'SDK floor (span + 4 records)':<36} {'-':<16} {floor_median:>10.1f} {p90(floor_samples):>10.1f}")
     print(f"{'SDK floor (1 histogram record)':<36} {'-':<16} {statistics.median(record_samples):>10.1f}")
-    added: dict[str, float] = {}
+    added: dict[tuple[str, str], float] = {}
     for name in calls:
         base = statistics.median(samples[(name, "uninstrumented")])
-        for variant in ("uninstrumented", "ours"):
+        for variant in ("uninstrumented", "ours", NO_METRICS):
             values = samples[(name, variant)]
             median = statistics.median(values)
             extra = ""
-            if variant == "ours":
-                added[name] = median - base
+            if variant != "uninstrumented":
+                added[(name, variant)] = median - base
                 extra = f"{median - base:>10.1f}"
             print(f"{name:<36} {variant:<16} {median:>10.1f} {p90(values):>10.1f} {extra}")
     for label, one, many in (
@@ -313,8 +320,9 @@ def main() -> None:
             "InvokeModelStream (Claude), 101",
         ),
     ):
-        per_chunk = (added[many] - added[one]) / 100
-        print(f"{label + ': added per chunk':<36} {'ours':<16} {per_chunk:>10.2f} us")
+        for variant in ("ours", NO_METRICS):
+            per_chunk = (added[(many, variant)] - added[(one, variant)]) / 100
+            print(f"{label + ': added per chunk':<36} {variant:<16} {per_chunk:>10.2f} us")
 
 
 if __name__ == "__main__":

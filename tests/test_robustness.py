@@ -171,3 +171,22 @@ def test_non_string_model_id_goes_to_botocore_untouched(instrumented, emu, clien
     span = instrumented.span()
     assert span.name == "chat"
     assert span.attributes["error.type"] == "ParamValidationError"
+
+
+def test_failing_to_wrap_a_stream_hands_back_botocores_own(instrumented, emu, client, monkeypatch):
+    from botocore.eventstream import EventStream
+
+    from opentelemetry_instrumentation_bedrock import patch
+
+    def broken(*_args: Any) -> Any:
+        raise RuntimeError("bug in our wrapper")
+
+    monkeypatch.setattr(patch, "TracedEventStream", broken)
+    stream = client.converse_stream(modelId=MODEL, messages=[{"role": "user", "content": [{"text": "hi"}]}])[
+        "stream"
+    ]
+    assert type(stream) is EventStream
+    assert len(list(stream)) == 13
+    span = instrumented.span()
+    assert span.status.is_unset
+    assert "gen_ai.request.stream" in span.attributes

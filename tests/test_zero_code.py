@@ -19,6 +19,18 @@ client = boto3.client("bedrock-runtime", config=Config(retries={"total_max_attem
 client.converse(modelId="us.anthropic.claude-3-haiku-20240307-v1:0",
                 messages=[{"role": "user", "content": [{"text": "one two three"}]}],
                 inferenceConfig={"maxTokens": 42})
+
+def first_words():
+    stream = client.converse_stream(modelId="amazon.nova-micro-v1:0",
+                                    messages=[{"role": "user", "content": [{"text": "four five"}]}])["stream"]
+    for index, event in enumerate(stream):
+        if index == 2:
+            break  # the stream is dropped when this function returns
+
+first_words()
+for event in client.invoke_model_with_response_stream(modelId="meta.llama3-8b-instruct-v1:0",
+                                                      body=b'{"prompt": "six"}')["body"]:
+    pass
 """
 
 
@@ -62,14 +74,25 @@ def _run(emu: Any, tmp_path: Path, **extra_env: str) -> list[dict[str, Any]]:
     return spans
 
 
-def test_opentelemetry_instrument_emits_our_span(emu, tmp_path):
+def test_opentelemetry_instrument_emits_our_spans(emu, tmp_path):
     spans = [s for s in _run(emu, tmp_path) if s.get("attributes", {}).get("gen_ai.provider.name")]
-    assert len(spans) == 1
+    assert [s["name"] for s in spans] == [
+        "chat us.anthropic.claude-3-haiku-20240307-v1:0",
+        "chat amazon.nova-micro-v1:0",
+        "text_completion meta.llama3-8b-instruct-v1:0",
+    ]
+    dropped, streamed = spans[1]["attributes"], spans[2]["attributes"]
+    assert dropped["gen_ai.request.stream"] is True
+    assert "gen_ai.usage.output_tokens" not in dropped  # dropped after two events: no metadata yet
+    assert (streamed["gen_ai.usage.input_tokens"], streamed["gen_ai.usage.output_tokens"]) == emu.served[
+        2
+    ].usage
+    assert streamed["gen_ai.response.finish_reasons"] == ["stop"]
     span = spans[0]
     assert span["name"] == "chat us.anthropic.claude-3-haiku-20240307-v1:0"
     assert span["kind"] == "SpanKind.CLIENT"
     assert span["attributes"]["gen_ai.request.max_tokens"] == 42
-    inp, out = emu.served[-1].usage
+    inp, out = emu.served[0].usage
     assert (
         span["attributes"]["gen_ai.usage.input_tokens"],
         span["attributes"]["gen_ai.usage.output_tokens"],
@@ -83,4 +106,4 @@ def test_opentelemetry_instrument_emits_our_span(emu, tmp_path):
 def test_disabled_instrumentations_turns_ours_off(emu, tmp_path):
     spans = _run(emu, tmp_path, OTEL_PYTHON_DISABLED_INSTRUMENTATIONS="bedrock")
     assert [s for s in spans if s.get("attributes", {}).get("gen_ai.provider.name")] == []
-    assert len(emu.served) == 1
+    assert len(emu.served) == 3
