@@ -468,3 +468,18 @@ def test_nothing_is_timed_after_close(instrumented, emu, client):
     assert len(after) == 3  # the rest of that first chunk still came out of botocore's buffer
     assert_one_end(instrumented)
     assert only_point(instrumented, "gen_ai.client.operation.time_per_output_chunk").count == 1
+
+
+def test_streams_still_open_at_exit_are_ended_by_the_exit_hook(instrumented, emu, client):
+    from opentelemetry_instrumentation_bedrock.streaming import end_open_streams
+
+    emu.script(Reply.stream(CONVERSE_EVENTS))
+    stream = converse(client)
+    next(iter(stream))
+    time.sleep(0.2)
+    end_open_streams()  # what runs at interpreter exit
+    assert_one_end(instrumented)
+    assert only_point(instrumented, "gen_ai.client.operation.duration").sum < 0.2  # ended at its last event
+    del stream
+    gc.collect()
+    assert len(instrumented.spans()) == 1

@@ -7,9 +7,11 @@ Usage::
     BedrockInstrumentor().instrument()  # global tracer and meter providers
     # or: BedrockInstrumentor().instrument(tracer_provider=tp, meter_provider=mp)
 
-Every ``Converse`` and ``InvokeModel`` call then produces one CLIENT span with the GenAI semantic
-convention attributes, and points on ``gen_ai.client.operation.duration``, ``gen_ai.client.token.usage``
-and ``gen_ai.server.request.duration``. See docs/reference.md for every attribute and metric.
+Every ``Converse``, ``ConverseStream``, ``InvokeModel`` and ``InvokeModelWithResponseStream`` call then
+produces one CLIENT span with the GenAI semantic convention attributes, and points on
+``gen_ai.client.operation.duration``, ``gen_ai.client.token.usage``, ``gen_ai.server.request.duration``
+and, for streams, the time-to-first-chunk and per-chunk histograms. See docs/reference.md for every
+attribute and metric.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from opentelemetry.instrumentation.instrumentor import BaseInstrumentor  # type:
 from .instruments import Telemetry
 from .package import _instruments
 from .patch import Patch
+from .streaming import register_exit_hook
 from .version import __version__
 
 __all__ = ["BedrockInstrumentor", "__version__"]
@@ -46,6 +49,7 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         patch = Patch(BaseClient._make_api_call, telemetry)
         BaseClient._make_api_call = patch.wrapper
         self._patch = patch
+        register_exit_hook()
 
     def _uninstrument(self, **kwargs: Any) -> None:
         from botocore.client import BaseClient

@@ -8,11 +8,13 @@ histogram. The stream then ends exactly once: exhausted, failed, closed, or aban
 
 from __future__ import annotations
 
+import atexit
 import logging
 from collections.abc import Mapping
 from threading import Lock
 from time import perf_counter
 from typing import Any, Callable, Optional
+from weakref import WeakSet
 
 from opentelemetry.util.types import AttributeValue
 
@@ -26,11 +28,35 @@ _log = logging.getLogger(__name__)
 # reasoning delta). It may raise: the observer guards it.
 EventReader = Callable[[Mapping[str, Any], ResponseFacts], bool]
 
+# Streams not yet ended, so that those still open when the interpreter exits (a module-level variable
+# holding a stream the program broke out of) end before the SDK shuts its exporters down. Weak: a
+# dropped stream still ends through garbage collection.
+_open: WeakSet[StreamObserver] = WeakSet()
+
+
+def end_open_streams() -> None:
+    """End every stream still open, where its last event arrived, as if each had been dropped."""
+    for observer in list(_open):
+        observer.abandon()
+
+
+_exit_hook_registered = False
+
+
+def register_exit_hook() -> None:
+    """Register :func:`end_open_streams` to run at exit, once. Called by ``instrument()``, usually after
+    the SDK has registered its own shutdown, so (exit hooks run last-registered first) ours runs before."""
+    global _exit_hook_registered
+    if not _exit_hook_registered:
+        atexit.register(end_open_streams)
+        _exit_hook_registered = True
+
 
 class StreamObserver:
     """Per-call stream state. Every method is safe to call from any thread and never raises."""
 
     __slots__ = (
+        "__weakref__",
         "_call",
         "_chunk_attrs",
         "_done",
@@ -54,6 +80,7 @@ class StreamObserver:
         self._last_event = perf_counter()
         self._ended = Lock()  # acquired once, by whichever path ends the call first
         self._done = False  # set once ended: events still buffered after a close() are not timed
+        _open.add(self)
 
     def on_event(self, event: Any) -> None:
         """One event the user is about to receive. Hot path: keep it small."""
@@ -85,12 +112,14 @@ class StreamObserver:
         """The stream was read to its end."""
         if self._ended.acquire(blocking=False):
             self._done = True
+            _open.discard(self)
             _guard(self._call.finish, self.facts, self._request_id)
 
     def fail(self, exc: BaseException) -> None:
         """Reading the stream raised ``exc`` (a mid-stream exception event, a reset, a timeout...)."""
         if self._ended.acquire(blocking=False):
             self._done = True
+            _open.discard(self)
             _guard(self._call.fail, exc, self.facts, self._request_id)
 
     def close(self) -> None:
@@ -101,6 +130,7 @@ class StreamObserver:
         """The stream was garbage collected unfinished: end where its last event arrived."""
         if self._ended.acquire(blocking=False):
             self._done = True
+            _open.discard(self)
             _guard(self._call.finish, self.facts, self._request_id, self._last_event)
 
 
