@@ -14,6 +14,8 @@ from typing import Any, Callable
 import boto3
 import pytest
 from botocore.config import Config
+from opentelemetry.sdk._logs import LoggerProvider
+from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
@@ -28,7 +30,10 @@ from opentelemetry_instrumentation_bedrock import BedrockInstrumentor  # noqa: E
 
 # Never let a developer's real credentials or endpoints leak into a test run.
 for _var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_BEARER_TOKEN_BEDROCK", "AWS_ENDPOINT_URL",
-             "AWS_ENDPOINT_URL_BEDROCK_RUNTIME"):  # fmt: skip
+             "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT",
+             "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT_MAX_LENGTH",
+             "OTEL_INSTRUMENTATION_BEDROCK_CAPTURE_BINARY_CONTENT",
+             "OTEL_INSTRUMENTATION_BEDROCK_CAPTURE_TOOL_DEFINITION_DETAILS"):  # fmt: skip
     os.environ.pop(_var, None)
 os.environ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLETESTKEY00"
 os.environ["AWS_SECRET_ACCESS_KEY"] = "test-secret-key-never-recorded"
@@ -45,6 +50,20 @@ class Telemetry:
         self.tracer_provider.add_span_processor(SimpleSpanProcessor(self.exporter))
         self.reader = InMemoryMetricReader()
         self.meter_provider = MeterProvider(metric_readers=[self.reader])
+        self.log_exporter = InMemoryLogRecordExporter()
+        self.logger_provider = LoggerProvider()
+        self.logger_provider.add_log_record_processor(SimpleLogRecordProcessor(self.log_exporter))
+
+    def providers(self) -> dict[str, Any]:
+        return {
+            "tracer_provider": self.tracer_provider,
+            "meter_provider": self.meter_provider,
+            "logger_provider": self.logger_provider,
+        }
+
+    def logs(self) -> list[Any]:
+        """The emitted log records (the SDK's record, whatever wrapper this SDK version uses)."""
+        return [getattr(item, "log_record", item) for item in self.log_exporter.get_finished_logs()]
 
     def spans(self) -> list[ReadableSpan]:
         return list(self.exporter.get_finished_spans())
@@ -94,11 +113,24 @@ def telemetry() -> Telemetry:
 @pytest.fixture
 def instrumented(telemetry: Telemetry) -> Iterator[Telemetry]:
     instrumentor = BedrockInstrumentor()
-    instrumentor.instrument(
-        tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
-    )
+    instrumentor.instrument(**telemetry.providers())
     try:
         yield telemetry
+    finally:
+        instrumentor.uninstrument()
+
+
+@pytest.fixture
+def capture(telemetry: Telemetry) -> Iterator[Callable[..., Telemetry]]:
+    """Instrument with content-capture keyword arguments: ``capture(capture_content="SPAN_ONLY")``."""
+    instrumentor = BedrockInstrumentor()
+
+    def start(**kwargs: Any) -> Telemetry:
+        instrumentor.instrument(**telemetry.providers(), **kwargs)
+        return telemetry
+
+    try:
+        yield start
     finally:
         instrumentor.uninstrument()
 

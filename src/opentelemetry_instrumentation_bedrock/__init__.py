@@ -22,6 +22,7 @@ from typing import Any, Optional
 
 from opentelemetry.instrumentation.instrumentor import BaseInstrumentor  # type: ignore[attr-defined]
 
+from .config import CaptureConfig
 from .instruments import Telemetry
 from .package import _instruments
 from .patch import Patch
@@ -44,8 +45,12 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     def _instrument(self, **kwargs: Any) -> None:
         from botocore.client import BaseClient
 
-        telemetry = Telemetry.create(kwargs.get("tracer_provider"), kwargs.get("meter_provider"))
-        # logger_provider is accepted now and used by opt-in content events.
+        telemetry = Telemetry.create(
+            kwargs.get("tracer_provider"),
+            kwargs.get("meter_provider"),
+            kwargs.get("logger_provider"),
+            CaptureConfig.load(kwargs),
+        )
         patch = Patch(BaseClient._make_api_call, telemetry)
         BaseClient._make_api_call = patch.wrapper
         self._patch = patch

@@ -14,6 +14,7 @@ from opentelemetry.trace import Span, Status, StatusCode
 from opentelemetry.util.types import AttributeValue
 
 from . import semconv as sc
+from .content.request import RequestContent
 from .facts import ResponseFacts
 from .instruments import Telemetry
 
@@ -27,7 +28,16 @@ class Call:
     arrived rather than whenever the garbage collector noticed it.
     """
 
-    __slots__ = ("_done", "metric_attrs", "operation", "span", "started", "telemetry")
+    __slots__ = (
+        "_done",
+        "metric_attrs",
+        "operation",
+        "request_attrs",
+        "request_content",
+        "span",
+        "started",
+        "telemetry",
+    )
 
     def __init__(
         self, telemetry: Telemetry, span: Span, operation: str, metric_attrs: dict[str, AttributeValue]
@@ -38,6 +48,9 @@ class Call:
         self.metric_attrs = metric_attrs
         self._done = False
         self.started = perf_counter()
+        # Content capture only (set by the patch when it is on).
+        self.request_attrs: Optional[dict[str, AttributeValue]] = None
+        self.request_content: Optional[RequestContent] = None
 
     def finish(
         self,
@@ -128,6 +141,13 @@ class Call:
             metric_attrs = {**metric_attrs, sc.ERROR_TYPE: error_type}
         if span.is_recording() and attrs:
             span.set_attributes(attrs)
+        recorder = self.telemetry.content
+        if recorder is not None:
+            try:
+                output = facts.output_messages if facts is not None else None
+                recorder.record(span, {**(self.request_attrs or {}), **attrs}, self.request_content, output)
+            except Exception:
+                _log.debug("bedrock instrumentation: failed to record content", exc_info=True)
 
         telemetry = self.telemetry
         telemetry.client_duration.record(duration, metric_attrs)

@@ -18,6 +18,7 @@ class ResponseFacts:
         "cache_write_tokens",
         "finish_reasons",
         "input_tokens",
+        "output_messages",
         "output_tokens",
         "response_id",
         "response_model",
@@ -37,6 +38,7 @@ class ResponseFacts:
         self.server_latency_s: float | None = None
         self.server_ttft_s: float | None = None  # Bedrock's firstByteLatency (streams)
         self.time_to_first_chunk_s: float | None = None  # measured by us (streams)
+        self.output_messages: list[Any] | None = None  # content capture only
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Optional
 
+from opentelemetry._logs import LoggerProvider, get_logger
 from opentelemetry.metrics import Histogram, Meter, MeterProvider, get_meter
 from opentelemetry.trace import Tracer, TracerProvider, get_tracer
 
 from . import semconv as sc
+from .config import CaptureConfig
+from .content.record import ContentRecorder
 from .version import __version__
 
 INSTRUMENTATION_NAME = "opentelemetry_instrumentation_bedrock"
@@ -28,6 +31,7 @@ class Telemetry:
 
     __slots__ = (
         "client_duration",
+        "content",
         "server_duration",
         "server_time_to_first_token",
         "time_per_output_chunk",
@@ -36,8 +40,9 @@ class Telemetry:
         "tracer",
     )
 
-    def __init__(self, tracer: Tracer, meter: Meter) -> None:
+    def __init__(self, tracer: Tracer, meter: Meter, content: Optional[ContentRecorder] = None) -> None:
         self.tracer = tracer
+        self.content = content  # None unless content capture is on
         self.client_duration: Histogram = meter.create_histogram(
             sc.GEN_AI_CLIENT_OPERATION_DURATION,
             unit="s",
@@ -86,9 +91,20 @@ class Telemetry:
 
     @classmethod
     def create(
-        cls, tracer_provider: Optional[TracerProvider] = None, meter_provider: Optional[MeterProvider] = None
+        cls,
+        tracer_provider: Optional[TracerProvider] = None,
+        meter_provider: Optional[MeterProvider] = None,
+        logger_provider: Optional[LoggerProvider] = None,
+        config: Optional[CaptureConfig] = None,
     ) -> Telemetry:
-        """Build from the given providers, or the global ones."""
+        """Build from the given providers, or the global ones. A logger is only created when content
+        events are on."""
         tracer = get_tracer(INSTRUMENTATION_NAME, __version__, tracer_provider)
         meter = get_meter(INSTRUMENTATION_NAME, __version__, meter_provider)
-        return cls(tracer, meter)
+        content = None
+        if config is not None and config.capture:
+            logger = (
+                get_logger(INSTRUMENTATION_NAME, __version__, logger_provider) if config.on_event else None
+            )
+            content = ContentRecorder(config, logger)
+        return cls(tracer, meter, content)

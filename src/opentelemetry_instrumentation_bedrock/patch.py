@@ -20,6 +20,7 @@ from opentelemetry.util.types import AttributeValue
 
 from . import semconv as sc
 from .call import Call
+from .content.assembly import Assembler
 from .endpoint import server_of
 from .facts import ResponseFacts
 from .instruments import Telemetry
@@ -105,10 +106,18 @@ class Patch:
             if port is not None:
                 common[sc.SERVER_PORT] = port
             name = f"{info.operation} {info.model}" if info.model is not None else info.operation
-            span = self.telemetry.tracer.start_span(
-                name, kind=SpanKind.CLIENT, attributes={**common, **info.attributes}
-            )
-            return info, Call(self.telemetry, span, info.operation, common)
+            request_attrs = {**common, **info.attributes}
+            span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
+            call = Call(self.telemetry, span, info.operation, common)
+            recorder = self.telemetry.content
+            if recorder is not None:
+                info.capture = recorder.config
+                call.request_attrs = request_attrs
+                try:
+                    call.request_content = operation.request_content(api_params, info)
+                except Exception:
+                    _log.debug("bedrock instrumentation: failed to read request content", exc_info=True)
+            return info, call
         except Exception:
             _log.debug("bedrock instrumentation: failed to start a span", exc_info=True)
             return None
@@ -139,7 +148,8 @@ def _wrap_stream(operation: Operation, info: RequestInfo, call: Call, result: An
         member = operation.stream_member
         stream = result.get(member)
         if isinstance(stream, EventStream):
-            observer = StreamObserver(call, operation.event_reader(info), request_id)
+            assembler = Assembler() if info.capture is not None else None
+            observer = StreamObserver(call, operation.event_reader(info, assembler), request_id, assembler)
             return {**result, member: TracedEventStream(stream, observer)}
     except Exception:
         _log.debug("bedrock instrumentation: failed to wrap a response stream", exc_info=True)

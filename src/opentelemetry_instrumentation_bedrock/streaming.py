@@ -20,6 +20,7 @@ from opentelemetry.util.types import AttributeValue
 
 from . import semconv as sc
 from .call import Call
+from .content.assembly import Assembler
 from .facts import ResponseFacts
 
 _log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ class StreamObserver:
 
     __slots__ = (
         "__weakref__",
+        "_assembler",
         "_call",
         "_chunk_attrs",
         "_done",
@@ -69,8 +71,11 @@ class StreamObserver:
         "facts",
     )
 
-    def __init__(self, call: Call, read: EventReader, request_id: Optional[str]) -> None:
+    def __init__(
+        self, call: Call, read: EventReader, request_id: Optional[str], assembler: Optional[Assembler] = None
+    ) -> None:
         self._call = call
+        self._assembler = assembler  # content capture only
         self._read = read
         self._request_id = request_id
         self.facts = ResponseFacts()
@@ -102,6 +107,14 @@ class StreamObserver:
         except Exception:
             _log.debug("bedrock instrumentation: failed to read a stream event", exc_info=True)
 
+    def _assemble(self) -> None:
+        """With content capture on: the output messages streamed so far."""
+        if self._assembler is not None:
+            try:
+                self.facts.output_messages = self._assembler.messages()
+            except Exception:
+                _log.debug("bedrock instrumentation: failed to assemble streamed content", exc_info=True)
+
     def _use_model(self, model: Optional[str]) -> None:
         """Per-chunk points carry the response model once the stream has named it."""
         self._model = model
@@ -113,6 +126,7 @@ class StreamObserver:
         if self._ended.acquire(blocking=False):
             self._done = True
             _open.discard(self)
+            self._assemble()
             _guard(self._call.finish, self.facts, self._request_id)
 
     def fail(self, exc: BaseException) -> None:
@@ -120,6 +134,7 @@ class StreamObserver:
         if self._ended.acquire(blocking=False):
             self._done = True
             _open.discard(self)
+            self._assemble()
             _guard(self._call.fail, exc, self.facts, self._request_id)
 
     def close(self) -> None:
@@ -131,6 +146,7 @@ class StreamObserver:
         if self._ended.acquire(blocking=False):
             self._done = True
             _open.discard(self)
+            self._assemble()
             _guard(self._call.finish, self.facts, self._request_id, self._last_event)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..content import openai_shape as openai_content
+from ..content import prompt_shape
 from ..facts import ResponseFacts, as_mapping
 from . import openai_shape
 from .base import Attributes, Body, ModelFamily, chat, put_params, set_finish, set_identity, text_completion
@@ -37,5 +39,13 @@ JAMBA = ModelFamily(
     openai_shape.parse_request,
     openai_shape.parse_response,
     openai_shape.read_chunk,
+    content=openai_content.SHAPE,
 )
-JURASSIC = ModelFamily("jurassic", ("ai21.j2",), text_completion, parse_j2_request, parse_j2_response)
+JURASSIC = ModelFamily(
+    "jurassic",
+    ("ai21.j2",),
+    text_completion,
+    parse_j2_request,
+    parse_j2_response,
+    content=prompt_shape.JURASSIC,
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..content import anthropic_shape
 from ..facts import ResponseFacts, as_mapping
 from .base import (
     Attributes,
@@ -97,4 +98,5 @@ FAMILY = ModelFamily(
     parse_response,
     read_chunk,
     quick_chunk,
+    anthropic_shape.SHAPE,
 )

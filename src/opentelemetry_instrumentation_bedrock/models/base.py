@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional
 from opentelemetry.util.types import AttributeValue
 
 from .. import semconv as sc
+from ..content.shape import ContentShape
 from ..facts import ResponseFacts, as_float, as_int, as_str, as_str_tuple
 from ..finish_reasons import normalize_all
 
@@ -29,12 +30,14 @@ class ModelFamily:
 
     For InvokeModelWithResponseStream, ``read_chunk`` reads one parsed chunk into the facts and says
     whether it carried model output (text, tool-use or reasoning); None means the family does not
-    stream and the generic reader is used. ``quick_chunk`` may recognise, from the raw bytes alone, a
+    stream and the generic reader is used. ``content`` reads request and response content when
+    content capture is on (None: the generic content reader). ``quick_chunk`` may recognise, from the raw bytes alone, a
     chunk that is pure output with nothing else to learn, so the hot path skips JSON parsing; it must
     answer False whenever in doubt.
     """
 
     __slots__ = (
+        "content",
         "name",
         "operation",
         "parse_request",
@@ -53,6 +56,7 @@ class ModelFamily:
         parse_response: Optional[Callable[[Body, ResponseFacts], None]],
         read_chunk: Optional[ChunkReader] = None,
         quick_chunk: Optional[QuickCheck] = None,
+        content: Optional[ContentShape] = None,
     ) -> None:
         self.name = name
         self.prefixes = prefixes
@@ -61,6 +65,7 @@ class ModelFamily:
         self.parse_response = parse_response
         self.read_chunk = read_chunk
         self.quick_chunk = quick_chunk
+        self.content = content  # the content reader, used only when content capture is on
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"ModelFamily({self.name!r})"

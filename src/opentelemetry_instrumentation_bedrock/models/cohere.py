@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..content import cohere_shape, prompt_shape
 from ..facts import ResponseFacts, as_mapping
 from .base import (
     Attributes,
@@ -86,6 +87,7 @@ COMMAND = ModelFamily(
     parse_request,
     parse_command_response,
     read_command_chunk,
+    content=prompt_shape.COHERE,
 )
 COMMAND_R = ModelFamily(
     "cohere_command_r",
@@ -94,4 +96,5 @@ COMMAND_R = ModelFamily(
     parse_request,
     parse_command_r_response,
     read_command_r_chunk,
+    content=cohere_shape.SHAPE,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..content import openai_shape as openai_content
 from . import openai_shape
 from .base import ModelFamily, chat_unless_prompt
 
@@ -13,4 +14,5 @@ FAMILY = ModelFamily(
     openai_shape.parse_request,
     openai_shape.parse_response,
     openai_shape.read_chunk,
+    content=openai_content.SHAPE,
 )

@@ -4,6 +4,7 @@ models, new families): read the common parameter names and the usage shapes Bedr
 from __future__ import annotations
 
 from .. import semconv as sc
+from ..content import generic_shape
 from ..facts import ResponseFacts, as_mapping
 from . import anthropic, cohere, llama, mistral, nova, openai_shape, titan
 from .base import Attributes, Body, ModelFamily, put_params, set_finish, set_identity
@@ -79,4 +80,6 @@ def read_chunk(chunk: Body, facts: ResponseFacts) -> bool:
     return any(not str(name).startswith("amazon-bedrock-") for name in chunk)
 
 
-FAMILY = ModelFamily("generic", (), operation, parse_request, parse_response, read_chunk)
+FAMILY = ModelFamily(
+    "generic", (), operation, parse_request, parse_response, read_chunk, content=generic_shape.SHAPE
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..content import prompt_shape
 from ..facts import ResponseFacts
 from .base import (
     Attributes,
@@ -37,4 +38,12 @@ def read_chunk(chunk: Body, facts: ResponseFacts) -> bool:
     return has_text(chunk.get("generation"))
 
 
-FAMILY = ModelFamily("llama", ("meta.llama",), text_completion, parse_request, parse_response, read_chunk)
+FAMILY = ModelFamily(
+    "llama",
+    ("meta.llama",),
+    text_completion,
+    parse_request,
+    parse_response,
+    read_chunk,
+    content=prompt_shape.LLAMA,
+)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from ..content import openai_shape as openai_shape_content
+from ..content import prompt_shape
+from ..content.shape import ContentShape
 from ..facts import ResponseFacts, as_mapping
 from . import openai_shape
 from .base import Attributes, Body, ModelFamily, chat_unless_prompt, has_text, put_params, set_finish
@@ -38,4 +41,16 @@ def read_chunk(chunk: Body, facts: ResponseFacts) -> bool:
     return openai_shape.read_chunk(chunk, facts)
 
 
-FAMILY = ModelFamily("mistral", ("mistral.",), chat_unless_prompt, parse_request, parse_response, read_chunk)
+def _content(body: Body) -> ContentShape:
+    return openai_shape_content.SHAPE if "messages" in body or "choices" in body else prompt_shape.MISTRAL
+
+
+CONTENT = ContentShape(
+    lambda body, config: _content(body).request(body, config),
+    lambda body, config: _content(body).response(body, config),
+    lambda body, assembler: _content(body).chunk(body, assembler),
+)
+
+FAMILY = ModelFamily(
+    "mistral", ("mistral.",), chat_unless_prompt, parse_request, parse_response, read_chunk, content=CONTENT
+)

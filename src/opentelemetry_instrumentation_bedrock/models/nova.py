@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..content import converse_shape
 from ..facts import ResponseFacts, as_mapping
 from .base import Attributes, Body, ModelFamily, chat, put_params, set_finish, set_usage
 
@@ -61,4 +62,13 @@ def quick_chunk(raw: bytes) -> bool:
     return raw.startswith(_DELTA) and b"amazon-bedrock-" not in raw
 
 
-FAMILY = ModelFamily("nova", ("amazon.nova",), chat, parse_request, parse_response, read_chunk, quick_chunk)
+FAMILY = ModelFamily(
+    "nova",
+    ("amazon.nova",),
+    chat,
+    parse_request,
+    parse_response,
+    read_chunk,
+    quick_chunk,
+    converse_shape.SHAPE,
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..content import openai_shape as openai_content
 from ..facts import ResponseFacts, as_mapping
 from .base import (
     Attributes,
@@ -81,4 +82,5 @@ FAMILY = ModelFamily(
     parse_request,
     parse_response,
     read_chunk,
+    content=openai_content.SHAPE,
 )

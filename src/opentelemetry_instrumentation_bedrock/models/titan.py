@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..content import prompt_shape
 from ..facts import ResponseFacts, as_int, as_mapping
 from .base import (
     Attributes,
@@ -55,4 +56,5 @@ FAMILY = ModelFamily(
     parse_request,
     parse_response,
     read_chunk,
+    content=prompt_shape.TITAN,
 )

@@ -8,6 +8,9 @@ from typing import Any, Optional
 from opentelemetry.util.types import AttributeValue
 
 from .. import semconv as sc
+from ..config import CaptureConfig
+from ..content.assembly import Assembler
+from ..content.request import RequestContent
 from ..facts import ResponseFacts, as_int, as_mapping, as_str
 from ..streaming import EventReader
 
@@ -17,15 +20,22 @@ Attributes = dict[str, AttributeValue]
 class RequestInfo:
     """What the request tells us before the call: enough to name the span and let samplers decide."""
 
-    __slots__ = ("attributes", "model", "operation", "state")
+    __slots__ = ("attributes", "body", "capture", "model", "operation", "state")
 
     def __init__(
-        self, operation: str, model: Optional[str], attributes: Attributes, state: Any = None
+        self,
+        operation: str,
+        model: Optional[str],
+        attributes: Attributes,
+        state: Any = None,
+        body: Optional[Mapping[str, Any]] = None,
     ) -> None:
         self.operation = operation
         self.model = model
         self.attributes = attributes
         self.state = state
+        self.body = body  # the parsed request body (InvokeModel), for content capture
+        self.capture: Optional[CaptureConfig] = None  # set by the patch when content capture is on
 
 
 class Operation:
@@ -49,9 +59,14 @@ class Operation:
         patch); return the result to hand back (a copy if a body was replaced)."""
         raise NotImplementedError
 
-    def event_reader(self, info: RequestInfo) -> EventReader:
-        """For streaming operations: the reader of this call's stream events."""
+    def event_reader(self, info: RequestInfo, assembler: Optional[Assembler]) -> EventReader:
+        """For streaming operations: the reader of this call's stream events; with content capture on,
+        it also feeds ``assembler``."""
         raise NotImplementedError
+
+    def request_content(self, api_params: Mapping[str, Any], info: RequestInfo) -> Optional[RequestContent]:
+        """With content capture on (``info.capture``): what the request sent."""
+        return None
 
 
 class BodyReadFailed(Exception):

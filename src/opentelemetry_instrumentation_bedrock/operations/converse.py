@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Any, Optional
 
 from .. import semconv as sc
+from ..content import converse_shape
+from ..content.request import RequestContent
 from ..facts import ResponseFacts, as_int, as_mapping
 from ..finish_reasons import normalize
 from ..models.base import put_params, set_identity, set_usage
@@ -66,4 +68,9 @@ class Converse(Operation):
         self, info: RequestInfo, result: dict[str, Any], headers: Mapping[str, Any], facts: ResponseFacts
     ) -> dict[str, Any]:
         response_facts(result, facts)
+        if info.capture is not None:
+            facts.output_messages = converse_shape.response(result, info.capture)
         return result
+
+    def request_content(self, api_params: Mapping[str, Any], info: RequestInfo) -> Optional[RequestContent]:
+        return converse_shape.request(api_params, info.capture) if info.capture is not None else None

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Any, Optional
 
 from .. import semconv as sc
+from ..content import converse_shape
+from ..content.assembly import Assembler
 from ..facts import ResponseFacts, as_mapping
 from ..finish_reasons import normalize
 from ..streaming import EventReader
@@ -41,5 +43,13 @@ class ConverseStream(Converse):
             info.attributes[sc.GEN_AI_REQUEST_STREAM] = True
         return info
 
-    def event_reader(self, info: RequestInfo) -> EventReader:
-        return read_event
+    def event_reader(self, info: RequestInfo, assembler: Optional[Assembler]) -> EventReader:
+        if assembler is None:
+            return read_event
+
+        def read_and_assemble(event: Mapping[str, Any], facts: ResponseFacts) -> bool:
+            output = read_event(event, facts)
+            converse_shape.add_event(event, assembler)
+            return output
+
+        return read_and_assemble

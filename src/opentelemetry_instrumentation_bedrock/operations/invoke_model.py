@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 from .. import semconv as sc
 from ..bodies import drain, parse_json
+from ..content.request import RequestContent
 from ..facts import ResponseFacts
 from ..models import resolve
 from ..models.base import ModelFamily
@@ -47,7 +48,13 @@ class InvokeModel(Operation):
             operation = family.operation(body)
             family.parse_request(body, attrs)
         guardrail_attributes(attrs, api_params.get("guardrailIdentifier"), api_params.get("guardrailVersion"))
-        return RequestInfo(operation, model, attrs, family)
+        return RequestInfo(operation, model, attrs, family, body)
+
+    def request_content(self, api_params: Mapping[str, Any], info: RequestInfo) -> Optional[RequestContent]:
+        family: ModelFamily = info.state
+        if info.capture is None or info.body is None or family.content is None:
+            return None
+        return family.content.request(info.body, info.capture)
 
     def parse_response(
         self, info: RequestInfo, result: dict[str, Any], headers: Mapping[str, Any], facts: ResponseFacts
@@ -65,6 +72,8 @@ class InvokeModel(Operation):
                 parsed = parse_json(data)
                 if isinstance(parsed, Mapping):
                     family.parse_response(parsed, facts)
+                    if info.capture is not None and family.content is not None:
+                        facts.output_messages = family.content.response(parsed, info.capture)
             except Exception:
                 # The body is already replaced: whatever happens now, the user must get the new result.
                 _log.debug("bedrock instrumentation: failed to parse a %s body", family.name, exc_info=True)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any, Optional
 
 from .. import semconv as sc
+from ..content.assembly import Assembler
 from ..facts import ResponseFacts
 from ..models import GENERIC
 from ..models.base import ModelFamily
@@ -19,13 +20,15 @@ from .invoke_model import InvokeModel
 _TRAILER = "amazon-bedrock-invocationMetrics"
 
 
-def chunk_reader(family: ModelFamily) -> EventReader:
+def chunk_reader(family: ModelFamily, assembler: Optional[Assembler] = None) -> EventReader:
     """The event reader for one call. Pure output deltas the family recognises from their bytes are
     counted without parsing; everything else is parsed once and read by the family, then the trailer
-    (Bedrock's billed figures) overrides what the body reported."""
-    quick = family.quick_chunk
+    (Bedrock's billed figures) overrides what the body reported. With content capture on
+    (``assembler``), every chunk is parsed and its content assembled."""
+    quick = family.quick_chunk if assembler is None else None
     read_chunk = family.read_chunk or GENERIC.read_chunk
     assert read_chunk is not None
+    content = family.content.chunk if assembler is not None and family.content is not None else None
 
     def read(event: Mapping[str, Any], facts: ResponseFacts) -> bool:
         chunk = event.get("chunk")
@@ -40,6 +43,8 @@ def chunk_reader(family: ModelFamily) -> EventReader:
         if not isinstance(body, Mapping):
             return False
         output = read_chunk(body, facts)
+        if content is not None and assembler is not None:
+            content(body, assembler)
         trailer = body.get(_TRAILER)
         if isinstance(trailer, Mapping):
             apply_trailer(facts, trailer)
@@ -59,5 +64,5 @@ class InvokeModelWithResponseStream(InvokeModel):
             info.attributes[sc.GEN_AI_REQUEST_STREAM] = True
         return info
 
-    def event_reader(self, info: RequestInfo) -> EventReader:
-        return chunk_reader(info.state)
+    def event_reader(self, info: RequestInfo, assembler: Optional[Assembler]) -> EventReader:
+        return chunk_reader(info.state, assembler)

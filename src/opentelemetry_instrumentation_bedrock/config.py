@@ -1,0 +1,128 @@
+"""What the user chose to capture: read once at ``instrument()`` from keyword arguments, else from the
+environment. Content capture is off unless someone turns it on."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any, Callable, Optional
+
+_log = logging.getLogger(__name__)
+
+CAPTURE_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
+MAX_LENGTH_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT_MAX_LENGTH"
+BINARY_ENV = "OTEL_INSTRUMENTATION_BEDROCK_CAPTURE_BINARY_CONTENT"
+TOOL_DETAILS_ENV = "OTEL_INSTRUMENTATION_BEDROCK_CAPTURE_TOOL_DEFINITION_DETAILS"
+
+# The values OpenTelemetry's GenAI instrumentations use; true/false are the older boolean spelling.
+_MODES = {
+    "NO_CONTENT": (False, False),
+    "SPAN_ONLY": (True, False),
+    "EVENT_ONLY": (False, True),
+    "SPAN_AND_EVENT": (True, True),
+    "TRUE": (True, False),
+    "FALSE": (False, False),
+}
+
+# Receives {"system_instructions", "input_messages", "output_messages", "tool_definitions"} (those
+# present), returns the same keys redacted, or None to record no content for this call.
+ContentHook = Callable[[dict[str, Any]], Optional[dict[str, Any]]]
+
+
+class CaptureConfig:
+    """Content capture settings. ``capture`` is False in the default configuration, and then no content
+    is read, built or recorded anywhere."""
+
+    __slots__ = ("hook", "inline_binary", "max_length", "on_event", "on_span", "tool_details")
+
+    def __init__(
+        self,
+        on_span: bool = False,
+        on_event: bool = False,
+        max_length: Optional[int] = None,
+        inline_binary: bool = False,
+        tool_details: bool = False,
+        hook: Optional[ContentHook] = None,
+    ) -> None:
+        self.on_span = on_span
+        self.on_event = on_event
+        self.max_length = max_length
+        self.inline_binary = inline_binary
+        self.tool_details = tool_details
+        self.hook = hook
+
+    @property
+    def capture(self) -> bool:
+        return self.on_span or self.on_event
+
+    @classmethod
+    def load(cls, kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> CaptureConfig:
+        """From ``instrument()`` keyword arguments, falling back to environment variables."""
+        mode = kwargs.get("capture_content")
+        on_span, on_event = (
+            _mode(mode, "capture_content")
+            if mode is not None
+            else _mode(environ.get(CAPTURE_ENV), CAPTURE_ENV)
+        )
+        max_length = kwargs.get("content_max_length")
+        if max_length is None:
+            max_length = _positive_int(environ.get(MAX_LENGTH_ENV), MAX_LENGTH_ENV)
+        elif not (isinstance(max_length, int) and not isinstance(max_length, bool) and max_length > 0):
+            _log.warning(
+                "bedrock instrumentation: ignoring content_max_length=%r (not a positive int)", max_length
+            )
+            max_length = None
+        hook = kwargs.get("content_hook")
+        if hook is not None and not callable(hook):
+            _log.warning("bedrock instrumentation: ignoring content_hook (not callable)")
+            hook = None
+        return cls(
+            on_span=on_span,
+            on_event=on_event,
+            max_length=max_length,
+            inline_binary=_flag(kwargs.get("capture_binary_content"), environ.get(BINARY_ENV), BINARY_ENV),
+            tool_details=_flag(
+                kwargs.get("capture_tool_definition_details"), environ.get(TOOL_DETAILS_ENV), TOOL_DETAILS_ENV
+            ),
+            hook=hook,
+        )
+
+
+def _mode(value: Any, source: str) -> tuple[bool, bool]:
+    if value is None or value == "":
+        return False, False
+    if isinstance(value, bool):
+        return value, False
+    mode = _MODES.get(str(value).strip().upper())
+    if mode is None:
+        _log.warning(
+            "bedrock instrumentation: ignoring %s=%r; expected NO_CONTENT, SPAN_ONLY, EVENT_ONLY or SPAN_AND_EVENT",
+            source,
+            value,
+        )
+        return False, False
+    return mode
+
+
+def _positive_int(value: Optional[str], source: str) -> Optional[int]:
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    _log.warning("bedrock instrumentation: ignoring %s=%r (not a positive integer)", source, value)
+    return None
+
+
+def _flag(keyword: Any, env_value: Optional[str], source: str) -> bool:
+    if keyword is not None:
+        return bool(keyword)
+    if not env_value:
+        return False
+    text = env_value.strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text not in ("false", "0", "no", "off"):
+        _log.warning("bedrock instrumentation: ignoring %s=%r (expected true or false)", source, env_value)
+    return False

@@ -1,0 +1,57 @@
+"""Content of Cohere Command R bodies: ``message`` + ``chat_history`` + ``preamble`` in, ``text`` and
+``tool_calls`` out; streams of ``text-generation`` events."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ..config import CaptureConfig
+from ..facts import as_mapping
+from . import parts
+from .assembly import Assembler
+from .parts import Message
+from .request import RequestContent
+from .shape import Body, ContentShape
+
+_ROLES = {"USER": "user", "CHATBOT": "assistant", "SYSTEM": "system", "TOOL": "tool"}
+
+
+def request(body: Body, config: CaptureConfig) -> RequestContent:
+    messages = []
+    for turn in body.get("chat_history") or ():
+        item = as_mapping(turn)
+        role = _ROLES.get(str(item.get("role")).upper(), "user")
+        messages.append(parts.message(role, [parts.text(item.get("message"))]))
+    messages.append(parts.message("user", [parts.text(body.get("message"))]))
+    preamble = parts.text(body.get("preamble"))
+    return RequestContent([preamble] if preamble else None, messages, _tools(body.get("tools"), config))
+
+
+def _tools(value: Any, config: CaptureConfig) -> Optional[list[dict[str, Any]]]:
+    if not isinstance(value, list):
+        return None
+    out = []
+    for tool in value:
+        item = as_mapping(tool)
+        definition: dict[str, Any] = {"type": "function", "name": item.get("name")}
+        if config.tool_details:
+            definition["description"] = item.get("description")
+            definition["parameters"] = item.get("parameter_definitions")
+        out.append(definition)
+    return out or None
+
+
+def response(body: Body, config: CaptureConfig) -> list[Message]:
+    found = [parts.text(body.get("text"))] if body.get("text") else []
+    for call in body.get("tool_calls") or ():
+        item = as_mapping(call)
+        found.append(parts.tool_call(None, item.get("name"), item.get("parameters")))
+    return [parts.message("assistant", found)]
+
+
+def chunk(body: Body, assembler: Assembler) -> None:
+    if body.get("event_type") == "text-generation":
+        assembler.text(0, body.get("text"))
+
+
+SHAPE = ContentShape(request, response, chunk)

@@ -1,0 +1,152 @@
+"""Recording captured content: the user's hook, the length limit, span attributes and the event.
+
+Runs once per call, at its end, and only when content capture is on. Span attributes are JSON strings
+(spans take no nested values); the ``gen_ai.client.inference.operation.details`` event carries the
+same content as structured values, plus the span's attributes, correlated with the span.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any, Optional
+
+from opentelemetry._logs import Logger, LogRecord, SeverityNumber
+from opentelemetry.trace import Span, set_span_in_context
+from opentelemetry.util.types import AttributeValue
+
+from .. import semconv as sc
+from ..config import CaptureConfig
+from .parts import Message
+from .request import RequestContent
+
+_log = logging.getLogger(__name__)
+
+EVENT_NAME = "gen_ai.client.inference.operation.details"
+MARKER = "...[truncated]"
+_MIN_KEEP = 16
+
+# Hook keys, and the attribute each is recorded as.
+KEYS = {
+    "system_instructions": sc.GEN_AI_SYSTEM_INSTRUCTIONS,
+    "input_messages": sc.GEN_AI_INPUT_MESSAGES,
+    "output_messages": sc.GEN_AI_OUTPUT_MESSAGES,
+    "tool_definitions": sc.GEN_AI_TOOL_DEFINITIONS,
+}
+
+
+class ContentRecorder:
+    """Shared by all calls of one ``instrument()``; holds the settings and the event logger."""
+
+    __slots__ = ("config", "logger")
+
+    def __init__(self, config: CaptureConfig, logger: Optional[Logger]) -> None:
+        self.config = config
+        self.logger = logger
+
+    def record(
+        self,
+        span: Span,
+        span_attributes: dict[str, AttributeValue],
+        request: Optional[RequestContent],
+        output: Optional[list[Message]],
+    ) -> None:
+        """Apply the hook and the limit, then set the span attributes and emit the event."""
+        content: dict[str, Any] = {}
+        if request is not None:
+            content["system_instructions"] = request.system
+            content["input_messages"] = request.messages
+            content["tool_definitions"] = request.tools
+        content["output_messages"] = output
+        # A fresh structure without nulls: the hook may change it freely (tool arguments would otherwise
+        # still be the caller's own request objects), and no exporter meets a null inside a value.
+        content = {k: clean(v) for k, v in content.items() if v}
+        hook = self.config.hook
+        if hook is not None:
+            try:
+                redacted = hook(content)
+            except Exception:
+                _log.debug(
+                    "bedrock instrumentation: the content hook raised; recording no content", exc_info=True
+                )
+                return
+            if not isinstance(redacted, dict):
+                return  # None (or anything else): record no content for this call
+            content = {k: clean(v) for k, v in redacted.items() if k in KEYS and v}
+        if not content:
+            return
+        limit = self.config.max_length
+        structured = {KEYS[k]: fit(v, limit) for k, v in content.items()}
+        if self.config.on_span and span.is_recording():
+            span.set_attributes({name: to_json(value, limit) for name, value in structured.items()})
+        if self.config.on_event and self.logger is not None:
+            self.logger.emit(
+                LogRecord(
+                    event_name=EVENT_NAME,
+                    severity_number=SeverityNumber.DEBUG,
+                    attributes={**span_attributes, **structured},
+                    context=set_span_in_context(span),
+                )
+            )
+
+
+def to_json(value: Any, limit: Optional[int]) -> str:
+    """Compact JSON; if still over the limit after :func:`fit` (structure alone too big), cut with the
+    marker."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default)
+    if limit is not None and len(text) > limit:
+        keep = max(0, limit - len(MARKER))
+        text = text[:keep] + MARKER
+    return text
+
+
+def fit(value: Any, limit: Optional[int]) -> Any:
+    """Shorten the longest strings inside ``value`` (each cut ends with the marker) until its JSON is
+    at most ``limit`` characters, keeping it valid JSON. Returns a new structure; ``value`` is unchanged."""
+    if limit is None:
+        return value
+    size = len(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default))
+    if size <= limit:
+        return value
+    value = clean(value)
+    leaves: list[tuple[Any, Any]] = []
+    _collect(value, leaves)
+    leaves.sort(key=lambda leaf: -len(leaf[0][leaf[1]]))
+    for container, key in leaves:
+        if size <= limit:
+            break
+        current = container[key]
+        excess = size - limit
+        keep = max(_MIN_KEEP, len(current) - excess - len(MARKER))
+        if keep >= len(current):
+            continue
+        shortened = current[:keep] + MARKER
+        size -= len(json.dumps(current, ensure_ascii=False)) - len(json.dumps(shortened, ensure_ascii=False))
+        container[key] = shortened
+    return value
+
+
+def clean(value: Any) -> Any:
+    """A copy with dicts and lists rebuilt (tuples become lists) and null entries dropped."""
+    if isinstance(value, Mapping):
+        return {str(k): clean(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value if v is not None]
+    return value
+
+
+def _collect(value: Any, out: list[tuple[Any, Any]]) -> None:
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(item, str) and len(item) > _MIN_KEEP + len(MARKER):
+            out.append((value, key))
+        else:
+            _collect(item, out)
+
+
+def _default(value: Any) -> Any:
+    """Values JSON has no type for (bytes in a tool result, a datetime...): their text, never a failure."""
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>"
+    return str(value)
