@@ -385,7 +385,8 @@ def invoke_stream_chunks(
     words = [w if i == 0 else " " + w for i, w in enumerate(_TEXT.split(" "))]
     chunks: list[dict[str, Any]]
     if family == "anthropic" and "prompt" in req and "messages" not in req:
-        chunks = [{"completion": w, "stop_reason": None, "stop": None} for w in words]
+        # As the non-streamed completion, the answer starts with a space.
+        chunks = [{"completion": " " + w.lstrip(), "stop_reason": None, "stop": None} for w in words]
         chunks.append({"completion": "", "stop_reason": "stop_sequence", "stop": "\n\nHuman:", **trailer})
     elif family == "anthropic":
         chunks = [

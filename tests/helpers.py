@@ -64,3 +64,16 @@ def botocore_knows(operation: str, *path: str, output: bool = False) -> bool:
             return False
         shape = members[name]
     return True
+
+
+def shape_has(shape: str, *members: str) -> bool:
+    """Whether the installed botocore's bedrock-runtime shape (``ContentBlock``, ``Tool``...) has all
+    these members; older releases reject newer content blocks before any request is sent."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("bedrock-runtime")
+    try:
+        known = model.shape_for(shape).members
+    except Exception:
+        return False
+    return all(name in known for name in members)
