@@ -44,10 +44,14 @@ def test_span_name_kind_and_attributes(instrumented, emu, client):
         "gen_ai.request.top_k": 40,
         "gen_ai.request.seed": 7,
         "gen_ai.request.stop_sequences": ("\n\n", "END"),
+        "aws.bedrock.retry.mode": "standard",
+        "aws.bedrock.retry.max_attempts": 1,
         "gen_ai.usage.input_tokens": 21,
         "gen_ai.usage.output_tokens": 5,
         "gen_ai.response.finish_reasons": ("stop",),
         "aws.bedrock.invocation.latency": 0.417,
+        "aws.bedrock.retry.count": 0,
+        "aws.bedrock.usage.cost": 0.0000115,  # Claude 3 Haiku: 21 x $0.25/M + 5 x $1.25/M
         "aws.request_id": "req-0001",
     }
 
@@ -204,6 +208,8 @@ def test_sampler_sees_final_name_and_attributes_and_drop_still_records_metrics(t
         "server.address": "127.0.0.1",
         "server.port": emu.port,
         "gen_ai.request.max_tokens": 5,
+        "aws.bedrock.retry.mode": "standard",
+        "aws.bedrock.retry.max_attempts": 1,
     }
     assert telemetry.spans() == []
     assert {

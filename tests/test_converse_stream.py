@@ -65,10 +65,14 @@ def test_span_attributes_and_the_events_the_user_sees(instrumented, emu, client)
         "gen_ai.request.max_tokens": 64,
         "gen_ai.request.temperature": 0.5,
         "gen_ai.request.stream": True,
+        "aws.bedrock.retry.mode": "standard",
+        "aws.bedrock.retry.max_attempts": 1,
+        "aws.bedrock.retry.count": 0,
         "gen_ai.usage.input_tokens": 21,
         "gen_ai.usage.output_tokens": 5,
         "gen_ai.response.finish_reasons": ("stop",),
         "aws.bedrock.invocation.latency": 0.417,
+        "aws.bedrock.usage.cost": 0.0000115,
         "aws.request_id": "r-1",
     }
 

@@ -473,6 +473,11 @@ def genai_attrs(span: Any) -> dict[str, Any]:
         "gen_ai.provider.name",
         "gen_ai.request.model",
         "aws.bedrock.invocation.latency",
+        # Operational attributes, checked in test_operational.py.
+        "aws.bedrock.retry.mode",
+        "aws.bedrock.retry.max_attempts",
+        "aws.bedrock.retry.count",
+        "aws.bedrock.usage.cost",
     }
     return {
         k: v for k, v in attrs(span).items() if k.startswith(("gen_ai.", "aws.bedrock.")) and k not in skip

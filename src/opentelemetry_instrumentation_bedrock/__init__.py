@@ -26,6 +26,7 @@ from .config import CaptureConfig
 from .instruments import Telemetry
 from .package import _instruments
 from .patch import Patch
+from .pricing import Pricing
 from .streaming import register_exit_hook
 from .version import __version__
 
@@ -50,6 +51,7 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             kwargs.get("meter_provider"),
             kwargs.get("logger_provider"),
             CaptureConfig.load(kwargs),
+            Pricing.load(kwargs.get("prices")),
         )
         patch = Patch(BaseClient._make_api_call, telemetry)
         BaseClient._make_api_call = patch.wrapper

@@ -10,13 +10,14 @@ import logging
 from time import perf_counter, time_ns
 from typing import Any, Optional
 
-from opentelemetry.trace import Span, Status, StatusCode
+from opentelemetry.trace import Span, Status, StatusCode, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
 from . import semconv as sc
 from .content.request import RequestContent
 from .facts import ResponseFacts
 from .instruments import Telemetry
+from .retries import Attempts
 
 _log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ class Call:
 
     __slots__ = (
         "_done",
+        "attempts",
+        "guardrail_id",
         "metric_attrs",
         "operation",
         "request_attrs",
@@ -51,6 +54,8 @@ class Call:
         # Content capture only (set by the patch when it is on).
         self.request_attrs: Optional[dict[str, AttributeValue]] = None
         self.request_content: Optional[RequestContent] = None
+        self.attempts: Optional[Attempts] = None  # filled by the retry handlers while botocore runs
+        self.guardrail_id: Optional[str] = None
 
     def finish(
         self,
@@ -103,45 +108,37 @@ class Call:
         duration: float,
     ) -> None:
         span = self.span
+        telemetry = self.telemetry
         attrs: dict[str, AttributeValue] = {}
         metric_attrs = self.metric_attrs
         input_tokens = output_tokens = None
-        server_latency = server_ttft = first_chunk = None
+        server_latency = server_ttft = first_chunk = cost = None
         if facts is not None:
             input_tokens = _total_input(facts)
             output_tokens = facts.output_tokens if self.operation != sc.OP_EMBEDDINGS else None
             server_latency = facts.server_latency_s
-            if input_tokens is not None:
-                attrs[sc.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
-            if output_tokens is not None:
-                attrs[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = output_tokens
-            if facts.cache_read_tokens is not None:
-                attrs[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = facts.cache_read_tokens
-            if facts.cache_write_tokens is not None:
-                attrs[sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = facts.cache_write_tokens
-            if facts.finish_reasons:
-                attrs[sc.GEN_AI_RESPONSE_FINISH_REASONS] = facts.finish_reasons
-            if facts.response_id is not None:
-                attrs[sc.GEN_AI_RESPONSE_ID] = facts.response_id
-            if facts.response_model is not None:
-                attrs[sc.GEN_AI_RESPONSE_MODEL] = facts.response_model
-                metric_attrs = {**metric_attrs, sc.GEN_AI_RESPONSE_MODEL: facts.response_model}
-            if server_latency is not None:
-                attrs[sc.AWS_BEDROCK_INVOCATION_LATENCY] = server_latency
             server_ttft = facts.server_ttft_s
-            if server_ttft is not None:
-                attrs[sc.AWS_BEDROCK_INVOCATION_FIRST_BYTE_LATENCY] = server_ttft
             first_chunk = facts.time_to_first_chunk_s
-            if first_chunk is not None:
-                attrs[sc.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = first_chunk
+            _response_attributes(facts, attrs, input_tokens, output_tokens)
+            if facts.response_model is not None:
+                metric_attrs = {**metric_attrs, sc.GEN_AI_RESPONSE_MODEL: facts.response_model}
+            cost = self._cost(facts)
+            if cost is not None:
+                attrs[sc.AWS_BEDROCK_USAGE_COST] = cost
+        attempts = self.attempts
+        if attempts is not None:
+            attrs[sc.AWS_BEDROCK_RETRY_COUNT] = max(0, attempts.count - 1)
         if request_id:
             attrs[sc.AWS_REQUEST_ID] = request_id
         if error_type is not None:
             attrs[sc.ERROR_TYPE] = error_type
             metric_attrs = {**metric_attrs, sc.ERROR_TYPE: error_type}
-        if span.is_recording() and attrs:
-            span.set_attributes(attrs)
-        recorder = self.telemetry.content
+        if span.is_recording():
+            if attrs:
+                span.set_attributes(attrs)
+            if attempts is not None:
+                _attempt_events(span, attempts)
+        recorder = telemetry.content
         if recorder is not None:
             try:
                 output = facts.output_messages if facts is not None else None
@@ -149,22 +146,115 @@ class Call:
             except Exception:
                 _log.debug("bedrock instrumentation: failed to record content", exc_info=True)
 
-        telemetry = self.telemetry
-        telemetry.client_duration.record(duration, metric_attrs)
+        # Every point is recorded with the span's context, so the SDK can attach exemplars that lead
+        # from a metric spike to the trace behind it.
+        context = set_span_in_context(span)
+        telemetry.client_duration.record(duration, metric_attrs, context)
         if input_tokens is not None:
             telemetry.token_usage.record(
-                input_tokens, {**metric_attrs, sc.GEN_AI_TOKEN_TYPE: sc.TOKEN_TYPE_INPUT}
+                input_tokens, {**metric_attrs, sc.GEN_AI_TOKEN_TYPE: sc.TOKEN_TYPE_INPUT}, context
             )
         if output_tokens is not None:
             telemetry.token_usage.record(
-                output_tokens, {**metric_attrs, sc.GEN_AI_TOKEN_TYPE: sc.TOKEN_TYPE_OUTPUT}
+                output_tokens, {**metric_attrs, sc.GEN_AI_TOKEN_TYPE: sc.TOKEN_TYPE_OUTPUT}, context
             )
         if server_latency is not None:
-            telemetry.server_duration.record(server_latency, metric_attrs)
+            telemetry.server_duration.record(server_latency, metric_attrs, context)
         if first_chunk is not None:
-            telemetry.time_to_first_chunk.record(first_chunk, metric_attrs)
+            telemetry.time_to_first_chunk.record(first_chunk, metric_attrs, context)
         if server_ttft is not None and error_type is None:  # the semconv: successful responses only
-            telemetry.server_time_to_first_token.record(server_ttft, metric_attrs)
+            telemetry.server_time_to_first_token.record(server_ttft, metric_attrs, context)
+        if cost is not None:
+            telemetry.client_cost.add(cost, metric_attrs, context)
+        if attempts is not None:
+            for failure in attempts.failures:
+                if failure.throttled:
+                    telemetry.throttled_attempts.add(
+                        1, {**self.metric_attrs, sc.ERROR_TYPE: failure.error_type}, context
+                    )
+        if facts is not None and facts.guardrail_intervened:
+            self._count_intervention(facts, context)
+
+    def _cost(self, facts: ResponseFacts) -> Optional[float]:
+        """At the request model's price, else (a prompt router, say) the response model's."""
+        pricing = self.telemetry.pricing
+        price = pricing.price(_as_model(self.metric_attrs.get(sc.GEN_AI_REQUEST_MODEL)))
+        if price is None:
+            price = pricing.price(facts.response_model)
+        return price.cost(facts) if price is not None else None
+
+    def _count_intervention(self, facts: ResponseFacts, context: Any) -> None:
+        base: dict[str, AttributeValue] = {
+            sc.GEN_AI_OPERATION_NAME: self.operation,
+            sc.GEN_AI_PROVIDER_NAME: sc.PROVIDER_AWS_BEDROCK,
+        }
+        model = self.metric_attrs.get(sc.GEN_AI_REQUEST_MODEL)
+        if model is not None:
+            base[sc.GEN_AI_REQUEST_MODEL] = model
+        if self.guardrail_id is not None:
+            base[sc.AWS_BEDROCK_GUARDRAIL_ID] = self.guardrail_id
+        counter = self.telemetry.guardrail_interventions
+        if not facts.guardrail_findings:
+            counter.add(1, base, context)  # intervened, but the trace (off) named no policy
+        for policy, action in facts.guardrail_findings:
+            counter.add(
+                1,
+                {**base, sc.AWS_BEDROCK_GUARDRAIL_POLICY: policy, sc.AWS_BEDROCK_GUARDRAIL_ACTION: action},
+                context,
+            )
+
+
+def _as_model(value: Any) -> Optional[str]:
+    return value if isinstance(value, str) else None
+
+
+def _response_attributes(
+    facts: ResponseFacts,
+    attrs: dict[str, AttributeValue],
+    input_tokens: Optional[int],
+    output_tokens: Optional[int],
+) -> None:
+    """The span attributes a response reported."""
+    if input_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
+    if output_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = output_tokens
+    if facts.cache_read_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = facts.cache_read_tokens
+    if facts.cache_write_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = facts.cache_write_tokens
+    if facts.finish_reasons:
+        attrs[sc.GEN_AI_RESPONSE_FINISH_REASONS] = facts.finish_reasons
+    if facts.response_id is not None:
+        attrs[sc.GEN_AI_RESPONSE_ID] = facts.response_id
+    if facts.response_model is not None:
+        attrs[sc.GEN_AI_RESPONSE_MODEL] = facts.response_model
+    if facts.server_latency_s is not None:
+        attrs[sc.AWS_BEDROCK_INVOCATION_LATENCY] = facts.server_latency_s
+    if facts.server_ttft_s is not None:
+        attrs[sc.AWS_BEDROCK_INVOCATION_FIRST_BYTE_LATENCY] = facts.server_ttft_s
+    if facts.time_to_first_chunk_s is not None:
+        attrs[sc.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = facts.time_to_first_chunk_s
+    if facts.response_service_tier is not None:
+        attrs[sc.AWS_BEDROCK_RESPONSE_SERVICE_TIER] = facts.response_service_tier
+    if facts.response_latency_mode is not None:
+        attrs[sc.AWS_BEDROCK_RESPONSE_LATENCY_MODE] = facts.response_latency_mode
+    if facts.extra_attributes:
+        attrs.update(facts.extra_attributes)
+
+
+def _attempt_events(span: Span, attempts: Attempts) -> None:
+    """One event per failed attempt, at the time it failed."""
+    for failure in attempts.failures:
+        event: dict[str, AttributeValue] = {
+            sc.AWS_BEDROCK_ATTEMPT: failure.attempt,
+            sc.ERROR_TYPE: failure.error_type,
+        }
+        if failure.status is not None:
+            event[sc.HTTP_RESPONSE_STATUS_CODE] = failure.status
+        if failure.delay_s is not None:
+            event[sc.AWS_BEDROCK_RETRY_DELAY] = failure.delay_s
+        span.add_event(sc.AWS_BEDROCK_ATTEMPT_FAILED_EVENT, event, timestamp=failure.failed_ns)
 
 
 def _total_input(facts: ResponseFacts) -> Optional[int]:

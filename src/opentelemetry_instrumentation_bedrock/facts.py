@@ -16,12 +16,17 @@ class ResponseFacts:
     __slots__ = (
         "cache_read_tokens",
         "cache_write_tokens",
+        "extra_attributes",
         "finish_reasons",
+        "guardrail_findings",
+        "guardrail_intervened",
         "input_tokens",
         "output_messages",
         "output_tokens",
         "response_id",
+        "response_latency_mode",
         "response_model",
+        "response_service_tier",
         "server_latency_s",
         "server_ttft_s",
         "time_to_first_chunk_s",
@@ -39,6 +44,12 @@ class ResponseFacts:
         self.server_ttft_s: float | None = None  # Bedrock's firstByteLatency (streams)
         self.time_to_first_chunk_s: float | None = None  # measured by us (streams)
         self.output_messages: list[Any] | None = None  # content capture only
+        # Operation-specific attributes (CountTokens, async invoke, ApplyGuardrail...).
+        self.extra_attributes: dict[str, Any] | None = None
+        self.guardrail_intervened = False
+        self.guardrail_findings: tuple[tuple[str, str], ...] = ()  # (policy, action) pairs
+        self.response_service_tier: str | None = None
+        self.response_latency_mode: str | None = None
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Optional
 
 from opentelemetry._logs import LoggerProvider, get_logger
-from opentelemetry.metrics import Histogram, Meter, MeterProvider, get_meter
+from opentelemetry.metrics import Counter, Histogram, Meter, MeterProvider, get_meter
 from opentelemetry.trace import Tracer, TracerProvider, get_tracer
 
 from . import semconv as sc
 from .config import CaptureConfig
 from .content.record import ContentRecorder
+from .pricing import Pricing
 from .version import __version__
 
 INSTRUMENTATION_NAME = "opentelemetry_instrumentation_bedrock"
@@ -30,19 +31,46 @@ class Telemetry:
     """Everything a call needs to emit: one tracer and the histograms."""
 
     __slots__ = (
+        "client_cost",
         "client_duration",
         "content",
+        "guardrail_interventions",
+        "pricing",
         "server_duration",
         "server_time_to_first_token",
+        "throttled_attempts",
         "time_per_output_chunk",
         "time_to_first_chunk",
         "token_usage",
         "tracer",
     )
 
-    def __init__(self, tracer: Tracer, meter: Meter, content: Optional[ContentRecorder] = None) -> None:
+    def __init__(
+        self,
+        tracer: Tracer,
+        meter: Meter,
+        content: Optional[ContentRecorder] = None,
+        pricing: Optional[Pricing] = None,
+    ) -> None:
         self.tracer = tracer
         self.content = content  # None unless content capture is on
+        self.pricing = pricing if pricing is not None else Pricing.load()
+        # Bedrock-specific counters (documented in docs/reference.md).
+        self.throttled_attempts: Counter = meter.create_counter(
+            sc.AWS_BEDROCK_CLIENT_THROTTLED_ATTEMPTS,
+            unit="{attempt}",
+            description="Attempts Bedrock refused with throttling, including attempts later retried successfully.",
+        )
+        self.client_cost: Counter = meter.create_counter(
+            sc.AWS_BEDROCK_CLIENT_COST,
+            unit="{USD}",
+            description="Estimated cost of calls at on-demand list prices, in US dollars.",
+        )
+        self.guardrail_interventions: Counter = meter.create_counter(
+            sc.AWS_BEDROCK_GUARDRAIL_INTERVENTIONS,
+            unit="{intervention}",
+            description="Guardrail interventions, by policy type and action.",
+        )
         self.client_duration: Histogram = meter.create_histogram(
             sc.GEN_AI_CLIENT_OPERATION_DURATION,
             unit="s",
@@ -96,6 +124,7 @@ class Telemetry:
         meter_provider: Optional[MeterProvider] = None,
         logger_provider: Optional[LoggerProvider] = None,
         config: Optional[CaptureConfig] = None,
+        pricing: Optional[Pricing] = None,
     ) -> Telemetry:
         """Build from the given providers, or the global ones. A logger is only created when content
         events are on."""
@@ -107,4 +136,4 @@ class Telemetry:
                 get_logger(INSTRUMENTATION_NAME, __version__, logger_provider) if config.on_event else None
             )
             content = ContentRecorder(config, logger)
-        return cls(tracer, meter, content)
+        return cls(tracer, meter, content, pricing)

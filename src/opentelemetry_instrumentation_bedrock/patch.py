@@ -25,7 +25,8 @@ from .endpoint import server_of
 from .facts import ResponseFacts
 from .instruments import Telemetry
 from .operations import OPERATIONS
-from .operations.base import BodyReadFailed, Operation, RequestInfo, response_metadata
+from .operations.base import BodyReadFailed, Operation, RequestInfo, response_context, response_metadata
+from .retries import CURRENT_CALL, retry_settings
 from .streaming import StreamObserver
 from .streams import TracedEventStream
 
@@ -71,12 +72,15 @@ class Patch:
             return original(client, operation_name, api_params)
         info, call_obj = call
         token = otel_context.attach(set_span_in_context(call_obj.span))
+        current = CURRENT_CALL.set(call_obj)  # for the retry handlers, during this call only
         try:
             result = original(client, operation_name, api_params)
         except BaseException as exc:
+            CURRENT_CALL.reset(current)
             otel_context.detach(token)
             _guard(call_obj.fail, exc)
             raise
+        CURRENT_CALL.reset(current)
         otel_context.detach(token)
         if operation.stream_member is not None:
             return _wrap_stream(operation, info, call_obj, result)
@@ -105,10 +109,18 @@ class Patch:
                 common[sc.SERVER_ADDRESS] = address
             if port is not None:
                 common[sc.SERVER_PORT] = port
+            mode, max_attempts = retry_settings(client)
+            if mode is not None:
+                info.attributes[sc.AWS_BEDROCK_RETRY_MODE] = mode
+            if max_attempts is not None:
+                info.attributes[sc.AWS_BEDROCK_RETRY_MAX_ATTEMPTS] = max_attempts
             name = f"{info.operation} {info.model}" if info.model is not None else info.operation
             request_attrs = {**common, **info.attributes}
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)
+            guardrail = info.attributes.get(sc.AWS_BEDROCK_GUARDRAIL_ID)
+            if isinstance(guardrail, str):
+                call.guardrail_id = guardrail
             recorder = self.telemetry.content
             if recorder is not None:
                 info.capture = recorder.config
@@ -150,6 +162,7 @@ def _wrap_stream(operation: Operation, info: RequestInfo, call: Call, result: An
         if isinstance(stream, EventStream):
             assembler = Assembler() if info.capture is not None else None
             observer = StreamObserver(call, operation.event_reader(info, assembler), request_id, assembler)
+            response_context(observer.facts, _headers)
             return {**result, member: TracedEventStream(stream, observer)}
     except Exception:
         _log.debug("bedrock instrumentation: failed to wrap a response stream", exc_info=True)

@@ -133,8 +133,29 @@ def apply_bedrock_figures(
         facts.server_ttft_s = first_byte / 1000.0
 
 
+def request_context(attrs: Attributes, service_tier: Any, latency_mode: Any) -> None:
+    """The service tier and latency mode the request asked for."""
+    tier = as_str(service_tier)
+    if tier is not None:
+        attrs[sc.AWS_BEDROCK_REQUEST_SERVICE_TIER] = tier
+    mode = as_str(latency_mode)
+    if mode is not None:
+        attrs[sc.AWS_BEDROCK_REQUEST_LATENCY_MODE] = mode
+
+
+def response_context(facts: ResponseFacts, headers: Mapping[str, Any]) -> None:
+    """The service tier and latency mode Bedrock applied, from its response headers."""
+    facts.response_service_tier = (
+        as_str(headers.get("x-amzn-bedrock-service-tier")) or facts.response_service_tier
+    )
+    facts.response_latency_mode = (
+        as_str(headers.get("x-amzn-bedrock-performanceconfig-latency")) or facts.response_latency_mode
+    )
+
+
 def apply_headers(facts: ResponseFacts, headers: Mapping[str, Any]) -> None:
     """InvokeModel's ``X-Amzn-Bedrock-*`` token and latency headers."""
+    response_context(facts, headers)
     apply_bedrock_figures(
         facts,
         headers.get("x-amzn-bedrock-input-token-count"),

@@ -8,10 +8,11 @@ from typing import Any, Optional
 from .. import semconv as sc
 from ..content import converse_shape
 from ..content.request import RequestContent
-from ..facts import ResponseFacts, as_int, as_mapping
+from ..facts import ResponseFacts, as_int, as_mapping, as_str
 from ..finish_reasons import normalize
+from ..guardrails import note_trace
 from ..models.base import put_params, set_identity, set_usage
-from .base import Attributes, Operation, RequestInfo, guardrail_attributes, model_id_of
+from .base import Attributes, Operation, RequestInfo, guardrail_attributes, model_id_of, request_context
 
 
 def request_attributes(api_params: Mapping[str, Any]) -> Attributes:
@@ -33,6 +34,11 @@ def request_attributes(api_params: Mapping[str, Any]) -> Attributes:
     )
     guardrail = as_mapping(api_params.get("guardrailConfig"))
     guardrail_attributes(attrs, guardrail.get("guardrailIdentifier"), guardrail.get("guardrailVersion"))
+    request_context(
+        attrs,
+        as_mapping(api_params.get("serviceTier")).get("type"),
+        as_mapping(api_params.get("performanceConfig")).get("latency"),
+    )
     return attrs
 
 
@@ -51,11 +57,24 @@ def response_facts(result: Mapping[str, Any], facts: ResponseFacts) -> None:
     latency_ms = as_int(as_mapping(result.get("metrics")).get("latencyMs"))
     if latency_ms is not None:
         facts.server_latency_s = latency_ms / 1000.0
-    reason = normalize(result.get("stopReason"))
+    stop_reason(facts, result.get("stopReason"))
+    trace = as_mapping(result.get("trace"))
+    set_identity(facts, model=as_mapping(trace.get("promptRouter")).get("invokedModelId"))
+    note_trace(facts, trace.get("guardrail"))
+    facts.response_service_tier = (
+        as_str(as_mapping(result.get("serviceTier")).get("type")) or facts.response_service_tier
+    )
+    latency_mode = as_mapping(result.get("performanceConfig")).get("latency")
+    facts.response_latency_mode = as_str(latency_mode) or facts.response_latency_mode
+
+
+def stop_reason(facts: ResponseFacts, raw: Any) -> None:
+    """``stopReason``, normalised; ``guardrail_intervened`` also marks an intervention."""
+    reason = normalize(raw)
     if reason is not None:
         facts.finish_reasons = (reason,)
-    router = as_mapping(as_mapping(result.get("trace")).get("promptRouter"))
-    set_identity(facts, model=router.get("invokedModelId"))
+    if raw == "guardrail_intervened":
+        facts.guardrail_intervened = True
 
 
 class Converse(Operation):

@@ -9,10 +9,9 @@ from .. import semconv as sc
 from ..content import converse_shape
 from ..content.assembly import Assembler
 from ..facts import ResponseFacts, as_mapping
-from ..finish_reasons import normalize
 from ..streaming import EventReader
 from .base import RequestInfo
-from .converse import Converse, response_facts
+from .converse import Converse, response_facts, stop_reason
 
 
 def read_event(event: Mapping[str, Any], facts: ResponseFacts) -> bool:
@@ -22,9 +21,7 @@ def read_event(event: Mapping[str, Any], facts: ResponseFacts) -> bool:
         return True
     stop = event.get("messageStop")
     if stop is not None:
-        reason = normalize(as_mapping(stop).get("stopReason"))
-        if reason is not None:
-            facts.finish_reasons = (reason,)
+        stop_reason(facts, as_mapping(stop).get("stopReason"))
         return False
     metadata = event.get("metadata")
     if metadata is not None:

@@ -10,6 +10,7 @@ from .. import semconv as sc
 from ..bodies import drain, parse_json
 from ..content.request import RequestContent
 from ..facts import ResponseFacts
+from ..guardrails import note_action, note_trace
 from ..models import resolve
 from ..models.base import ModelFamily
 from .base import (
@@ -20,6 +21,7 @@ from .base import (
     apply_headers,
     guardrail_attributes,
     model_id_of,
+    request_context,
 )
 
 _log = logging.getLogger(__name__)
@@ -35,6 +37,15 @@ def parse_request_body(body: Any) -> Optional[Mapping[str, Any]]:
     return None
 
 
+def guardrail_in_body(body: Mapping[str, Any], facts: ResponseFacts) -> None:
+    """Bedrock adds ``amazon-bedrock-guardrailAction`` (and, with trace on, ``amazon-bedrock-trace``) to
+    the model's body, or to a stream chunk, when a guardrail is configured."""
+    note_action(facts, body.get("amazon-bedrock-guardrailAction"))
+    trace = body.get("amazon-bedrock-trace")
+    if isinstance(trace, Mapping):
+        note_trace(facts, trace.get("guardrail"))
+
+
 class InvokeModel(Operation):
     """The non-streaming InvokeModel API."""
 
@@ -48,6 +59,7 @@ class InvokeModel(Operation):
             operation = family.operation(body)
             family.parse_request(body, attrs)
         guardrail_attributes(attrs, api_params.get("guardrailIdentifier"), api_params.get("guardrailVersion"))
+        request_context(attrs, api_params.get("serviceTier"), api_params.get("performanceConfigLatency"))
         return RequestInfo(operation, model, attrs, family, body)
 
     def request_content(self, api_params: Mapping[str, Any], info: RequestInfo) -> Optional[RequestContent]:
@@ -72,6 +84,7 @@ class InvokeModel(Operation):
                 parsed = parse_json(data)
                 if isinstance(parsed, Mapping):
                     family.parse_response(parsed, facts)
+                    guardrail_in_body(parsed, facts)
                     if info.capture is not None and family.content is not None:
                         facts.output_messages = family.content.response(parsed, info.capture)
             except Exception:

@@ -15,7 +15,7 @@ from ..models import GENERIC
 from ..models.base import ModelFamily
 from ..streaming import EventReader
 from .base import RequestInfo, apply_trailer
-from .invoke_model import InvokeModel
+from .invoke_model import InvokeModel, guardrail_in_body
 
 _TRAILER = "amazon-bedrock-invocationMetrics"
 
@@ -45,6 +45,7 @@ def chunk_reader(family: ModelFamily, assembler: Optional[Assembler] = None) -> 
         output = read_chunk(body, facts)
         if content is not None and assembler is not None:
             content(body, assembler)
+        guardrail_in_body(body, facts)
         trailer = body.get(_TRAILER)
         if isinstance(trailer, Mapping):
             apply_trailer(facts, trailer)

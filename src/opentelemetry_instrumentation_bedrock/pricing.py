@@ -1,0 +1,113 @@
+"""Estimated cost of a call at on-demand list prices: an offline table (``data/prices.json``), which the
+user can override or extend with a file or a keyword argument. No network, ever.
+
+Rates are USD per million tokens. A model missing from the table gets no cost (never zero).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+from .facts import ResponseFacts, as_number
+from .model_id import base_model_id
+
+_log = logging.getLogger(__name__)
+
+PRICES_FILE_ENV = "OTEL_INSTRUMENTATION_BEDROCK_PRICES_FILE"
+_BUILTIN = Path(__file__).parent / "data" / "prices.json"
+_RATES = ("input", "output", "cache_read", "cache_write")
+
+
+class Price:
+    """Rates for one model, USD per million tokens; a cache rate may be missing (then the input rate)."""
+
+    __slots__ = _RATES
+
+    def __init__(self, input: float, output: float = 0.0, cache_read: Optional[float] = None,
+                 cache_write: Optional[float] = None) -> None:  # fmt: skip
+        self.input = input
+        self.output = output
+        self.cache_read = cache_read
+        self.cache_write = cache_write
+
+    def cost(self, facts: ResponseFacts) -> Optional[float]:
+        """USD for the tokens the call reported, or None when it reported none."""
+        parts = (
+            (facts.input_tokens, self.input),
+            (facts.output_tokens, self.output),
+            (facts.cache_read_tokens, self.input if self.cache_read is None else self.cache_read),
+            (facts.cache_write_tokens, self.input if self.cache_write is None else self.cache_write),
+        )
+        if all(count is None for count, _rate in parts):
+            return None
+        micro_dollars = sum(count * rate for count, rate in parts if count)
+        return round(micro_dollars / 1_000_000, 12)
+
+
+def _parse(table: Mapping[str, Any], source: str) -> dict[str, Price]:
+    out = {}
+    for prefix, rates in table.items():
+        if not isinstance(prefix, str) or not isinstance(rates, Mapping):
+            continue
+        values = {name: as_number(rates.get(name)) for name in _RATES}
+        if values["input"] is None or any(v is not None and v < 0 for v in values.values()):
+            _log.warning("bedrock instrumentation: ignoring the price of %r in %s", prefix, source)
+            continue
+        out[prefix] = Price(
+            float(values["input"] or 0.0),
+            float(values["output"] or 0.0),
+            None if values["cache_read"] is None else float(values["cache_read"]),
+            None if values["cache_write"] is None else float(values["cache_write"]),
+        )
+    return out
+
+
+def _read(path: Path) -> dict[str, Price]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    table = data.get("prices", data) if isinstance(data, Mapping) else {}
+    return _parse({k: v for k, v in table.items() if not k.startswith("_")}, str(path))
+
+
+class Pricing:
+    """The price table in force: built in, then the override file, then the keyword argument."""
+
+    __slots__ = ("_lookup", "table")
+
+    def __init__(self, table: dict[str, Price]) -> None:
+        self.table = table
+        # Longest prefix first, so "anthropic.claude-3-5-haiku" is not priced as "anthropic.claude-3".
+        prefixes = sorted(table, key=len, reverse=True)
+
+        @lru_cache(maxsize=512)
+        def lookup(model_id: str) -> Optional[Price]:
+            base = base_model_id(model_id)
+            for prefix in prefixes:
+                if base.startswith(prefix):
+                    return table[prefix]
+            return None
+
+        self._lookup = lookup
+
+    @classmethod
+    def load(
+        cls, overrides: Optional[Mapping[str, Any]] = None, environ: Mapping[str, str] = os.environ
+    ) -> Pricing:
+        table = _read(_BUILTIN)
+        path = environ.get(PRICES_FILE_ENV)
+        if path:
+            try:
+                table.update(_read(Path(path)))
+            except (OSError, ValueError):
+                _log.warning("bedrock instrumentation: cannot read prices from %s=%s", PRICES_FILE_ENV, path)
+        if overrides:
+            table.update(_parse(overrides, "instrument(prices=...)"))
+        return cls(table)
+
+    def price(self, model_id: Optional[str]) -> Optional[Price]:
+        return self._lookup(model_id) if model_id else None
