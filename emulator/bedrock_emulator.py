@@ -201,6 +201,9 @@ def _family(model_id: str) -> str:
     for prefix, family in (
         ("anthropic.", "anthropic"),
         ("amazon.titan-embed", "titan_embed"),
+        ("amazon.titan-image", "image"),
+        ("amazon.nova-canvas", "image"),
+        ("stability.", "image"),
         ("amazon.nova-2-multimodal-embeddings", "titan_embed"),
         ("amazon.nova", "nova"),
         ("amazon.titan", "titan"),
@@ -312,6 +315,34 @@ def invoke_body(model_id: str, request: Any, usage: tuple[int, int]) -> dict[str
             "usage": {"prompt_tokens": inp, "completion_tokens": out, "total_tokens": inp + out},
         }
     return {"generated_text": _TEXT}
+
+
+# A 1x1 PNG: what an image model answers with, base64 in JSON.
+PNG_1X1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+ASYNC_ARN = "arn:aws:bedrock:us-east-1:123456789012:async-invoke/k3x9e2mq0t1a"
+REEL_ARN = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-reel-v1:0"
+APPLY_GUARDRAIL_NONE = {
+    "usage": {"topicPolicyUnits": 1, "contentPolicyUnits": 1, "wordPolicyUnits": 1,
+              "sensitiveInformationPolicyUnits": 1, "sensitiveInformationPolicyFreeUnits": 0,
+              "contextualGroundingPolicyUnits": 0},
+    "action": "NONE",
+    "outputs": [],
+    "assessments": [{}],
+}  # fmt: skip
+
+
+def image_body(model_id: str, request: Any) -> dict[str, Any]:
+    """Titan Image / Nova Canvas (``images``), or Stability (``images``, ``seeds``, ``finish_reasons``)."""
+    req = request if isinstance(request, dict) else {}
+    count = (
+        req.get("imageGenerationConfig", {}).get("numberOfImages", 1)
+        if isinstance(req.get("imageGenerationConfig"), dict)
+        else 1
+    )
+    images = [PNG_1X1] * (count if isinstance(count, int) and 0 < count < 6 else 1)
+    if "stability." in model_id:
+        return {"seeds": [req.get("seed", 0)], "finish_reasons": [None], "images": images[:1]}
+    return {"images": images, "error": None}
 
 
 def invoke_headers(usage: tuple[int, int], latency_ms: int) -> dict[str, str]:
@@ -596,7 +627,9 @@ class BedrockEmulator:
             return {"delay": total}
         return {"delay": total / 4, "event_delay": total * 3 / 4 / (events - 1)}
 
-    def _default(self, model_id: str, operation: str, request: Any, raw: bytes) -> Reply:
+    def _default(
+        self, model_id: Any, operation: str, request: Any, raw: bytes, method: str = "POST"
+    ) -> Reply:
         usage = default_usage(request)
         latency = self.latency_ms
         delay = 0.0
@@ -608,6 +641,8 @@ class BedrockEmulator:
         if operation == "converse-stream":
             events = converse_stream_events(usage, latency)
             return Reply.stream(events, usage=usage, **self._pacing(delay, len(events)))
+        if operation == "invoke" and _family(model_id) == "image":
+            return Reply.json(image_body(model_id, request), delay=delay)
         if operation == "invoke":
             body = invoke_body(model_id, request, usage)
             return Reply(
@@ -620,8 +655,36 @@ class BedrockEmulator:
             events = invoke_stream_events(model_id, usage, latency, request)
             return Reply.stream(events, usage=usage, **self._pacing(delay, len(events)))
         if operation == "count-tokens":
-            return Reply.json({"inputTokens": usage[0]})
+            return Reply.json({"inputTokens": usage[0]}, usage=(usage[0], 0))
+        if operation == "apply-guardrail":
+            return Reply.json(APPLY_GUARDRAIL_NONE)
+        if operation == "async-invoke":
+            return self._async_invoke(model_id, method)
         return Reply.error("UnknownOperationException", f"unknown path /{operation}", status=404)
+
+    @staticmethod
+    def _async_invoke(arn: Optional[str], method: str) -> Reply:
+        if method == "POST":
+            return Reply.json({"invocationArn": ASYNC_ARN})
+        if arn is None:
+            summary = {
+                "invocationArn": ASYNC_ARN,
+                "modelArn": REEL_ARN,
+                "status": "Completed",
+                "submitTime": "2026-11-28T00:00:00Z",
+                "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://bucket/out"}},
+            }
+            return Reply.json({"asyncInvokeSummaries": [summary, {**summary, "status": "InProgress"}]})
+        return Reply.json(
+            {
+                "invocationArn": arn,
+                "modelArn": REEL_ARN,
+                "status": "Completed",
+                "submitTime": "2026-11-28T00:00:00Z",
+                "endTime": "2026-11-28T00:05:00Z",
+                "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://bucket/out"}},
+            }
+        )
 
     def answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[Reply, str]:
         """The reply to a request and the request id to send with it (the reply's own, if scripted)."""
@@ -632,10 +695,10 @@ class BedrockEmulator:
                 request = json.loads(body) if body else None
             except ValueError:
                 request = None
-            if model_id is None or operation is None:
+            if operation is None or (model_id is None and operation != "async-invoke"):
                 reply = Reply.error("UnknownOperationException", f"no route for {path}", status=404)
             else:
-                reply = self._default(model_id, operation, request, body)
+                reply = self._default(model_id, operation, request, body, method)
         scripted_ids = [v for k, v in reply.headers.items() if k.lower() == "x-amzn-requestid"]
         request_id = scripted_ids[0] if scripted_ids else str(uuid.uuid4())
         with self._lock:
@@ -656,10 +719,15 @@ class _Server(ThreadingHTTPServer):
 
 
 def _route(path: str) -> tuple[Optional[str], Optional[str]]:
-    """(model id, operation) from ``/model/{modelId}/{operation}``; the id is URL-decoded."""
+    """(model id, operation) from ``/model/{modelId}/{operation}``; the id is URL-decoded. ApplyGuardrail
+    is ``(guardrail id, "apply-guardrail")``, async invocations ``(None or the ARN, "async-invoke")``."""
     parts = path.split("?", 1)[0].split("/")
     if len(parts) == 4 and parts[1] == "model":
         return unquote(parts[2]), parts[3]
+    if len(parts) == 6 and parts[1] == "guardrail" and parts[3] == "version" and parts[5] == "apply":
+        return unquote(parts[2]), "apply-guardrail"
+    if len(parts) >= 2 and parts[1] == "async-invoke":
+        return (unquote("/".join(parts[2:])) or None), "async-invoke"
     return None, None
 
 

@@ -114,7 +114,8 @@ class Patch:
                 info.attributes[sc.AWS_BEDROCK_RETRY_MODE] = mode
             if max_attempts is not None:
                 info.attributes[sc.AWS_BEDROCK_RETRY_MAX_ATTEMPTS] = max_attempts
-            name = f"{info.operation} {info.model}" if info.model is not None else info.operation
+            target = info.model if info.model is not None else info.target
+            name = f"{info.operation} {target}" if target is not None else info.operation
             request_attrs = {**common, **info.attributes}
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)

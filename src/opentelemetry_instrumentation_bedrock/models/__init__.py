@@ -13,6 +13,7 @@ from . import (
     cohere_embed,
     deepseek,
     generic,
+    image,
     llama,
     mistral,
     nova,
@@ -25,6 +26,7 @@ from .base import Body, ModelFamily
 FAMILIES: tuple[ModelFamily, ...] = (
     anthropic.FAMILY,
     titan_embed.FAMILY,  # before nova: "amazon.nova-2-multimodal-embeddings" is not a chat model
+    image.FAMILY,  # before nova and titan: Nova Canvas and Titan Image Generator make images
     nova.FAMILY,
     titan.FAMILY,
     cohere_embed.FAMILY,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from .apply_guardrail import ApplyGuardrail
+from .async_invoke import GetAsyncInvoke, ListAsyncInvokes, StartAsyncInvoke
 from .base import Operation
 from .converse import Converse
 from .converse_stream import ConverseStream
+from .count_tokens import CountTokens
 from .invoke_model import InvokeModel
 from .invoke_stream import InvokeModelWithResponseStream
 
@@ -13,4 +16,9 @@ OPERATIONS: dict[str, Operation] = {
     "ConverseStream": ConverseStream(),
     "InvokeModel": InvokeModel(),
     "InvokeModelWithResponseStream": InvokeModelWithResponseStream(),
+    "CountTokens": CountTokens(),
+    "ApplyGuardrail": ApplyGuardrail(),
+    "StartAsyncInvoke": StartAsyncInvoke(),
+    "GetAsyncInvoke": GetAsyncInvoke(),
+    "ListAsyncInvokes": ListAsyncInvokes(),
 }

@@ -20,7 +20,7 @@ Attributes = dict[str, AttributeValue]
 class RequestInfo:
     """What the request tells us before the call: enough to name the span and let samplers decide."""
 
-    __slots__ = ("attributes", "body", "capture", "model", "operation", "state")
+    __slots__ = ("attributes", "body", "capture", "model", "operation", "state", "target")
 
     def __init__(
         self,
@@ -36,6 +36,7 @@ class RequestInfo:
         self.state = state
         self.body = body  # the parsed request body (InvokeModel), for content capture
         self.capture: Optional[CaptureConfig] = None  # set by the patch when content capture is on
+        self.target: Optional[str] = None  # names the span when there is no model (a guardrail id)
 
 
 class Operation:
