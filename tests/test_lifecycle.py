@@ -165,7 +165,12 @@ def test_entry_point_is_discoverable():
         group = entry_points(group="opentelemetry_instrumentor")
     except TypeError:  # Python 3.9's importlib.metadata
         group = entry_points().get("opentelemetry_instrumentor", [])
-    found = [ep for ep in group if ep.name == "bedrock"]
+    # opentelemetry-instrumentation-genai-bedrock registers the same name; ours is the one in our module.
+    found = [
+        ep
+        for ep in group
+        if ep.name == "bedrock" and ep.value.startswith("opentelemetry_instrumentation_bedrock")
+    ]
     assert len(found) == 1
     assert found[0].load() is BedrockInstrumentor
 

@@ -181,7 +181,7 @@ def test_failing_to_wrap_a_stream_hands_back_botocores_own(instrumented, emu, cl
     def broken(*_args: Any) -> Any:
         raise RuntimeError("bug in our wrapper")
 
-    monkeypatch.setattr(patch, "TracedEventStream", broken)
+    monkeypatch.setattr(patch, "StreamObserver", broken)
     stream = client.converse_stream(modelId=MODEL, messages=[{"role": "user", "content": [{"text": "hi"}]}])[
         "stream"
     ]

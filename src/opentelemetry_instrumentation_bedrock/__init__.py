@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from opentelemetry.instrumentation.instrumentor import BaseInstrumentor  # type: ignore[attr-defined]
 
+from .coexist import quiet_other_instrumentations
 from .config import CaptureConfig
 from .instruments import Telemetry
 from .package import _instruments
@@ -39,6 +40,8 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     """Instruments Amazon Bedrock runtime calls made through botocore (and so boto3)."""
 
     _patch: Optional[Patch] = None
+    _async_patch: Optional[Any] = None
+    _restore_others: Optional[Callable[[], None]] = None
 
     def instrumentation_dependencies(self) -> Collection[str]:
         return _instruments
@@ -57,10 +60,27 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         BaseClient._make_api_call = patch.wrapper
         self._patch = patch
         register_exit_hook()
+        self._restore_others = quiet_other_instrumentations()
+        try:
+            from . import aio
+        except ImportError:  # aiobotocore is optional: without it, nothing else changes
+            return
+        try:
+            self._async_patch = aio.instrument(telemetry)
+        except Exception:
+            _log.debug("bedrock instrumentation: failed to instrument aiobotocore", exc_info=True)
 
     def _uninstrument(self, **kwargs: Any) -> None:
         from botocore.client import BaseClient
 
+        if self._restore_others is not None:
+            self._restore_others()
+            self._restore_others = None
+        if self._async_patch is not None:
+            from . import aio
+
+            aio.uninstrument(self._async_patch)
+            self._async_patch = None
         patch = self._patch
         if patch is None:
             return

@@ -78,12 +78,12 @@ class Patch:
         except BaseException as exc:
             CURRENT_CALL.reset(current)
             otel_context.detach(token)
-            _guard(call_obj.fail, exc)
+            guard(call_obj.fail, exc)
             raise
         CURRENT_CALL.reset(current)
         otel_context.detach(token)
         if operation.stream_member is not None:
-            return _wrap_stream(operation, info, call_obj, result)
+            return wrap_stream(operation, info, call_obj, result)
         return self._finish(operation, info, call_obj, result)
 
     def _start(
@@ -143,18 +143,25 @@ class Patch:
             request_id, headers = response_metadata(result)
             returned = operation.parse_response(info, result, headers, facts)
         except BodyReadFailed as failed:
-            _guard(call.fail, failed.error, facts)
+            guard(call.fail, failed.error, facts)
             return failed.result
         except Exception:
             _log.debug("bedrock instrumentation: failed to read a response", exc_info=True)
             returned = result
-        _guard(call.finish, facts, request_id)
+        guard(call.finish, facts, request_id)
         return returned
 
 
-def _wrap_stream(operation: Operation, info: RequestInfo, call: Call, result: Any) -> Any:
+def wrap_stream(
+    operation: Operation,
+    info: RequestInfo,
+    call: Call,
+    result: Any,
+    proxy: Callable[[Any, StreamObserver], Any] = TracedEventStream,
+) -> Any:
     """Hand back a copy of the result whose stream reports to an observer; the span ends with the
-    stream. With no stream to wrap (or a bug of ours), the span ends now and the result goes back as is."""
+    stream. With no stream to wrap (or a bug of ours), the span ends now and the result goes back as is.
+    ``proxy`` builds the stream the user gets (the async one for aiobotocore)."""
     request_id = None
     try:
         request_id, _headers = response_metadata(result)
@@ -164,14 +171,14 @@ def _wrap_stream(operation: Operation, info: RequestInfo, call: Call, result: An
             assembler = Assembler() if info.capture is not None else None
             observer = StreamObserver(call, operation.event_reader(info, assembler), request_id, assembler)
             response_context(observer.facts, _headers)
-            return {**result, member: TracedEventStream(stream, observer)}
+            return {**result, member: proxy(stream, observer)}
     except Exception:
         _log.debug("bedrock instrumentation: failed to wrap a response stream", exc_info=True)
-    _guard(call.finish, None, request_id)
+    guard(call.finish, None, request_id)
     return result
 
 
-def _guard(func: Callable[..., None], *args: Any) -> None:
+def guard(func: Callable[..., None], *args: Any) -> None:
     """Run one piece of our emission code; never let it raise into the user's call."""
     try:
         func(*args)

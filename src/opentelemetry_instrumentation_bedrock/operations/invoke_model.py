@@ -71,24 +71,35 @@ class InvokeModel(Operation):
     def parse_response(
         self, info: RequestInfo, result: dict[str, Any], headers: Mapping[str, Any], facts: ResponseFacts
     ) -> dict[str, Any]:
-        family: ModelFamily = info.state
         body = result.get("body")
-        if family.parse_response is not None and hasattr(body, "read"):
+        if self.needs_body(info, body):
             data, replacement, error = drain(body)
             # A new dict: botocore's own result object is not changed under anyone's feet.
             result = {**result, "body": replacement}
             if error is not None:
                 apply_headers(facts, headers)
                 raise BodyReadFailed(error, result)
-            try:
-                parsed = parse_json(data)
-                if isinstance(parsed, Mapping):
-                    family.parse_response(parsed, facts)
-                    guardrail_in_body(parsed, facts)
-                    if info.capture is not None and family.content is not None:
-                        facts.output_messages = family.content.response(parsed, info.capture)
-            except Exception:
-                # The body is already replaced: whatever happens now, the user must get the new result.
-                _log.debug("bedrock instrumentation: failed to parse a %s body", family.name, exc_info=True)
+            self.body_facts(info, data or b"", facts)
         apply_headers(facts, headers)
         return result
+
+    @staticmethod
+    def needs_body(info: RequestInfo, body: Any) -> bool:
+        """Whether the family reads the response body (embeddings and images are left untouched)."""
+        family: ModelFamily = info.state
+        return family.parse_response is not None and hasattr(body, "read")
+
+    @staticmethod
+    def body_facts(info: RequestInfo, data: bytes, facts: ResponseFacts) -> None:
+        """Read the response body's bytes (already copied for the user) into the facts; never raises."""
+        family: ModelFamily = info.state
+        try:
+            parsed = parse_json(data)
+            if isinstance(parsed, Mapping) and family.parse_response is not None:
+                family.parse_response(parsed, facts)
+                guardrail_in_body(parsed, facts)
+                if info.capture is not None and family.content is not None:
+                    facts.output_messages = family.content.response(parsed, info.capture)
+        except Exception:
+            # The body is already replaced: whatever happens now, the user must get the new result.
+            _log.debug("bedrock instrumentation: failed to parse a %s body", family.name, exc_info=True)
