@@ -27,6 +27,7 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Optional
 from urllib.parse import unquote
@@ -329,6 +330,73 @@ APPLY_GUARDRAIL_NONE = {
     "outputs": [],
     "assessments": [{}],
 }  # fmt: skip
+
+
+NO_MODEL_OPERATIONS = frozenset(("async-invoke", "retrieve-and-generate", "retrieve-and-generate-stream"))
+AGENT_MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+AGENT_USAGE = (120 + 200, 30 + 40)  # the two model invocations of the default agent trace
+CITATION = {
+    "generatedResponsePart": {"textResponsePart": {"text": "a test", "span": {"start": 0, "end": 5}}},
+    "retrievedReferences": [
+        {"content": {"text": "passage"}, "location": {"type": "S3", "s3Location": {"uri": "s3://kb/doc0"}}}
+    ],
+}
+
+
+def req_map(request: Any) -> dict[str, Any]:
+    return request if isinstance(request, dict) else {}
+
+
+def _iso(base: float, seconds: float) -> str:
+    """The time ``seconds`` after ``base`` (epoch seconds), in the ISO 8601 form Bedrock writes."""
+    moment = datetime.fromtimestamp(base + seconds, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def agent_events(agent_id: str, trace: bool) -> list[bytes]:
+    """An agent answer: with ``enableTrace``, the trace of two model invocations (usage 120/30 and
+    200/40), one action-group call and one knowledge-base lookup, then the answer as a chunk."""
+    base = {"agentId": agent_id, "agentAliasId": "TSTALIASID", "sessionId": "session-42", "agentVersion": "1"}
+    now = float(int(time.time()))  # whole seconds, so reported durations are exact
+
+    def step(seconds: float, body: dict[str, Any]) -> bytes:
+        return event(
+            "trace", {**base, "eventTime": _iso(now, seconds), "trace": {"orchestrationTrace": body}}
+        )
+
+    def timing(start: float, end: float, **extra: Any) -> dict[str, Any]:
+        return {
+            "startTime": _iso(now, start),
+            "endTime": _iso(now, end),
+            "totalTimeMs": round((end - start) * 1000),
+            **extra,
+        }
+
+    events = []
+    if trace:
+        events = [
+            step(0.1, {"modelInvocationInput": {"traceId": "t-0", "foundationModel": AGENT_MODEL, "type": "ORCHESTRATION",
+                                                "text": "the agent's prompt, never recorded"}}),
+            step(0.9, {"modelInvocationOutput": {"traceId": "t-0", "rawResponse": {"content": "call the tool"},
+                                                 "metadata": timing(0.1, 0.9, usage={"inputTokens": 120, "outputTokens": 30})}}),
+            step(0.95, {"invocationInput": {"traceId": "t-0", "invocationType": "ACTION_GROUP", "actionGroupInvocationInput": {
+                "actionGroupName": "weather", "function": "get_weather",
+                "parameters": [{"name": "city", "type": "string", "value": "Paris"}]}}}),
+            step(1.2, {"observation": {"traceId": "t-0", "type": "ACTION_GROUP", "actionGroupInvocationOutput": {
+                "text": "sunny, 21C", "metadata": timing(1.0, 1.2)}}}),
+            step(1.25, {"invocationInput": {"traceId": "t-0", "invocationType": "KNOWLEDGE_BASE", "knowledgeBaseLookupInput": {
+                "knowledgeBaseId": "KB12345678", "text": "what to wear in Paris"}}}),
+            step(1.6, {"observation": {"traceId": "t-0", "type": "KNOWLEDGE_BASE", "knowledgeBaseLookupOutput": {
+                "retrievedReferences": [{"content": {"text": "wear layers"}}, {"content": {"text": "bring sunglasses"}}],
+                "metadata": timing(1.3, 1.6)}}}),
+            step(1.7, {"modelInvocationInput": {"traceId": "t-1", "foundationModel": AGENT_MODEL, "type": "ORCHESTRATION",
+                                                "text": "the second prompt"}}),
+            step(2.5, {"modelInvocationOutput": {"traceId": "t-1", "rawResponse": {"content": "final"},
+                                                 "metadata": timing(1.7, 2.5, usage={"inputTokens": 200, "outputTokens": 40})}}),
+            step(2.6, {"observation": {"traceId": "t-1", "type": "FINISH", "finalResponse": {"text": _TEXT}}}),
+        ]  # fmt: skip
+    events.append(event("chunk", {"bytes": base64.b64encode(_TEXT.encode()).decode()}))
+    return events
 
 
 def image_body(model_id: str, request: Any) -> dict[str, Any]:
@@ -660,6 +728,26 @@ class BedrockEmulator:
             return Reply.json(APPLY_GUARDRAIL_NONE)
         if operation == "async-invoke":
             return self._async_invoke(model_id, method)
+        if operation in ("invoke-agent", "invoke-inline-agent"):
+            trace = bool(req_map(request).get("enableTrace"))
+            session = model_id if operation == "invoke-inline-agent" else "session-42"
+            return Reply.stream(
+                agent_events(model_id, trace),
+                usage=AGENT_USAGE if trace else None,
+                headers={"x-amz-bedrock-agent-session-id": session},
+            )
+        if operation == "retrieve":
+            return Reply.json({"retrievalResults": [
+                {"content": {"text": f"passage {i}"}, "location": {"type": "S3", "s3Location": {"uri": f"s3://kb/doc{i}"}},
+                 "score": 0.9 - i / 10} for i in range(3)]})  # fmt: skip
+        if operation == "retrieve-and-generate":
+            return Reply.json(
+                {"output": {"text": _TEXT}, "citations": [CITATION, CITATION], "sessionId": "rag-session-1"}
+            )
+        if operation == "retrieve-and-generate-stream":
+            events = [event("output", {"text": w}) for w in _TEXT.split(" ")]
+            events += [event("citation", {"citation": CITATION}), event("citation", {"citation": CITATION})]
+            return Reply.stream(events, headers={"x-amzn-bedrock-knowledge-base-session-id": "rag-session-2"})
         return Reply.error("UnknownOperationException", f"unknown path /{operation}", status=404)
 
     @staticmethod
@@ -695,7 +783,7 @@ class BedrockEmulator:
                 request = json.loads(body) if body else None
             except ValueError:
                 request = None
-            if operation is None or (model_id is None and operation != "async-invoke"):
+            if operation is None or (model_id is None and operation not in NO_MODEL_OPERATIONS):
                 reply = Reply.error("UnknownOperationException", f"no route for {path}", status=404)
             else:
                 reply = self._default(model_id, operation, request, body, method)
@@ -728,6 +816,17 @@ def _route(path: str) -> tuple[Optional[str], Optional[str]]:
         return unquote(parts[2]), "apply-guardrail"
     if len(parts) >= 2 and parts[1] == "async-invoke":
         return (unquote("/".join(parts[2:])) or None), "async-invoke"
+    # bedrock-agent-runtime
+    if len(parts) == 8 and parts[1] == "agents" and parts[3] == "agentAliases" and parts[7] == "text":
+        return unquote(parts[2]), "invoke-agent"
+    if len(parts) == 3 and parts[1] == "agents":
+        return unquote(parts[2]), "invoke-inline-agent"  # the session id
+    if len(parts) == 4 and parts[1] == "knowledgebases" and parts[3] == "retrieve":
+        return unquote(parts[2]), "retrieve"
+    if len(parts) == 2 and parts[1] == "retrieveAndGenerate":
+        return None, "retrieve-and-generate"
+    if len(parts) == 2 and parts[1] == "retrieveAndGenerateStream":
+        return None, "retrieve-and-generate-stream"
     return None, None
 
 

@@ -249,3 +249,34 @@ def test_fifty_concurrent_tasks(instrumented, emu):
     assert (tokens["input"].sum, tokens["input"].count) == (sum(u[0] for u in usages), 50)
     assert (tokens["output"].sum, tokens["output"].count) == (sum(u[1] for u in usages), 50)
     assert only_point(instrumented, "gen_ai.client.operation.duration").count == 50
+
+
+def test_invoke_agent_async_with_trace(instrumented, emu):
+    async def scenario(client: Any) -> Any:
+        response = await client.invoke_agent(
+            agentId="AGENT12345",
+            agentAliasId="TSTALIASID",
+            sessionId="session-42",
+            inputText="hi",
+            enableTrace=True,
+        )
+        return [next(iter(e)) async for e in response["completion"]]
+
+    async def main() -> Any:
+        session = get_session()
+        async with session.create_client(
+            "bedrock-agent-runtime", region_name="us-east-1", endpoint_url=emu.url,
+            config=AioConfig(retries={"total_max_attempts": 1}),
+        ) as client:  # fmt: skip
+            return await scenario(client)
+
+    kinds = asyncio.run(main())
+    assert kinds[-1] == "chunk"
+    names = sorted(s.name for s in instrumented.spans())
+    assert names == sorted(["invoke_agent AGENT12345", "chat anthropic.claude-3-haiku-20240307-v1:0",
+                            "chat anthropic.claude-3-haiku-20240307-v1:0", "execute_tool get_weather",
+                            "retrieval KB12345678"])  # fmt: skip
+    tokens = {
+        p.attributes["gen_ai.token.type"]: p.sum for p in instrumented.points("gen_ai.client.token.usage")
+    }
+    assert tokens == {"input": 320, "output": 70}

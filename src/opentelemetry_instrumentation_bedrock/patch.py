@@ -114,11 +114,12 @@ class Patch:
                 info.attributes[sc.AWS_BEDROCK_RETRY_MODE] = mode
             if max_attempts is not None:
                 info.attributes[sc.AWS_BEDROCK_RETRY_MAX_ATTEMPTS] = max_attempts
-            target = info.model if info.model is not None else info.target
+            target = info.target if info.target is not None else info.model
             name = f"{info.operation} {target}" if target is not None else info.operation
             request_attrs = {**common, **info.attributes}
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)
+            info.call = call
             guardrail = info.attributes.get(sc.AWS_BEDROCK_GUARDRAIL_ID)
             if isinstance(guardrail, str):
                 call.guardrail_id = guardrail
@@ -171,6 +172,7 @@ def wrap_stream(
             assembler = Assembler() if info.capture is not None else None
             observer = StreamObserver(call, operation.event_reader(info, assembler), request_id, assembler)
             response_context(observer.facts, _headers)
+            operation.stream_facts(result, observer.facts)
             return {**result, member: proxy(stream, observer)}
     except Exception:
         _log.debug("bedrock instrumentation: failed to wrap a response stream", exc_info=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .agents import InvokeAgent, InvokeInlineAgent, Retrieve, RetrieveAndGenerate, RetrieveAndGenerateStream
 from .apply_guardrail import ApplyGuardrail
 from .async_invoke import GetAsyncInvoke, ListAsyncInvokes, StartAsyncInvoke
 from .base import Operation
@@ -21,4 +22,10 @@ OPERATIONS: dict[str, Operation] = {
     "StartAsyncInvoke": StartAsyncInvoke(),
     "GetAsyncInvoke": GetAsyncInvoke(),
     "ListAsyncInvokes": ListAsyncInvokes(),
+    # bedrock-agent-runtime
+    "InvokeAgent": InvokeAgent(),
+    "InvokeInlineAgent": InvokeInlineAgent(),
+    "Retrieve": Retrieve(),
+    "RetrieveAndGenerate": RetrieveAndGenerate(),
+    "RetrieveAndGenerateStream": RetrieveAndGenerateStream(),
 }

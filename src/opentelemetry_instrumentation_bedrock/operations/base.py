@@ -20,7 +20,7 @@ Attributes = dict[str, AttributeValue]
 class RequestInfo:
     """What the request tells us before the call: enough to name the span and let samplers decide."""
 
-    __slots__ = ("attributes", "body", "capture", "model", "operation", "state", "target")
+    __slots__ = ("attributes", "body", "call", "capture", "model", "operation", "state", "target")
 
     def __init__(
         self,
@@ -36,7 +36,8 @@ class RequestInfo:
         self.state = state
         self.body = body  # the parsed request body (InvokeModel), for content capture
         self.capture: Optional[CaptureConfig] = None  # set by the patch when content capture is on
-        self.target: Optional[str] = None  # names the span when there is no model (a guardrail id)
+        self.target: Optional[str] = None  # names the span instead of the model (guardrail id, agent)
+        self.call: Any = None  # the call, once started (agents hang child spans under it)
 
 
 class Operation:
@@ -64,6 +65,9 @@ class Operation:
         """For streaming operations: the reader of this call's stream events; with content capture on,
         it also feeds ``assembler``."""
         raise NotImplementedError
+
+    def stream_facts(self, result: Mapping[str, Any], facts: ResponseFacts) -> None:
+        """For streaming operations: what the response carries besides its stream (a session id)."""
 
     def request_content(self, api_params: Mapping[str, Any], info: RequestInfo) -> Optional[RequestContent]:
         """With content capture on (``info.capture``): what the request sent."""

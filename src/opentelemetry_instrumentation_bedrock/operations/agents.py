@@ -1,0 +1,199 @@
+"""bedrock-agent-runtime: agents (InvokeAgent, InvokeInlineAgent) and knowledge bases (Retrieve,
+RetrieveAndGenerate, RetrieveAndGenerateStream).
+
+Agents answer with an event stream (``completion``): ``chunk`` events carry the answer and, with
+``enableTrace``, ``trace`` events describe what the agent did, which ``agent_trace`` turns into child
+spans. The queries, answers and retrieved text are content: recorded only with content capture on
+(the retrieval query, as ``gen_ai.retrieval.query.text``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Optional
+
+from .. import semconv as sc
+from ..agent_trace import AgentTrace
+from ..content.assembly import Assembler
+from ..facts import ResponseFacts, as_int, as_mapping, as_str
+from ..streaming import EventReader
+from .base import Attributes, Operation, RequestInfo
+
+SERVICE = "bedrock-agent-runtime"
+
+
+def _conversation(facts: ResponseFacts, session_id: Any) -> None:
+    session = as_str(session_id)
+    if session is not None:
+        extra = facts.extra_attributes if facts.extra_attributes is not None else {}
+        extra[sc.GEN_AI_CONVERSATION_ID] = session
+        facts.extra_attributes = extra
+
+
+class InvokeAgent(Operation):
+    """``invoke_agent {agent id}``: agent and alias ids, the session as the conversation."""
+
+    service = SERVICE
+    stream_member = "completion"
+
+    def parse_request(self, api_params: Mapping[str, Any]) -> Optional[RequestInfo]:
+        attrs: Attributes = {}
+        agent = as_str(api_params.get("agentId"))
+        if agent is not None:
+            attrs[sc.GEN_AI_AGENT_ID] = agent
+        alias = as_str(api_params.get("agentAliasId"))
+        if alias is not None:
+            attrs[sc.AWS_BEDROCK_AGENT_ALIAS_ID] = alias
+        session = as_str(api_params.get("sessionId"))
+        if session is not None:
+            attrs[sc.GEN_AI_CONVERSATION_ID] = session
+        info = RequestInfo(sc.OP_INVOKE_AGENT, None, attrs)
+        info.target = agent
+        return info
+
+    def stream_facts(self, result: Mapping[str, Any], facts: ResponseFacts) -> None:
+        _conversation(facts, result.get("sessionId"))
+
+    def event_reader(self, info: RequestInfo, assembler: Optional[Assembler]) -> EventReader:
+        trace = AgentTrace(info.call) if info.call is not None else None
+
+        def read(event: Mapping[str, Any], facts: ResponseFacts) -> bool:
+            if "chunk" in event:
+                if assembler is not None:
+                    data = as_mapping(event["chunk"]).get("bytes")
+                    if isinstance(data, bytes):
+                        assembler.text(0, data.decode("utf-8", "replace"))
+                return True
+            part = event.get("trace")
+            if part is not None and trace is not None:
+                trace.add(as_mapping(part), facts)
+            return False
+
+        return read
+
+    def request_content(self, api_params: Mapping[str, Any], info: RequestInfo) -> Any:
+        from ..content import parts
+        from ..content.request import RequestContent
+
+        if info.capture is None:
+            return None
+        return RequestContent(None, [parts.message("user", [parts.text(api_params.get("inputText"))])])
+
+
+class InvokeInlineAgent(InvokeAgent):
+    """An agent defined in the request: ``invoke_agent {agent name}``, its foundation model as the
+    request model."""
+
+    def parse_request(self, api_params: Mapping[str, Any]) -> Optional[RequestInfo]:
+        attrs: Attributes = {}
+        name = as_str(api_params.get("agentName"))
+        if name is not None:
+            attrs[sc.GEN_AI_AGENT_NAME] = name
+        session = as_str(api_params.get("sessionId"))
+        if session is not None:
+            attrs[sc.GEN_AI_CONVERSATION_ID] = session
+        info = RequestInfo(sc.OP_INVOKE_AGENT, as_str(api_params.get("foundationModel")), attrs)
+        info.target = name
+        return info
+
+
+class Retrieve(Operation):
+    """``retrieval {knowledge base id}``: the knowledge base, results requested and returned."""
+
+    service = SERVICE
+
+    def parse_request(self, api_params: Mapping[str, Any]) -> Optional[RequestInfo]:
+        attrs: Attributes = {}
+        knowledge_base = as_str(api_params.get("knowledgeBaseId"))
+        if knowledge_base is not None:
+            attrs[sc.AWS_BEDROCK_KNOWLEDGE_BASE_ID] = knowledge_base
+            attrs[sc.GEN_AI_DATA_SOURCE_ID] = knowledge_base
+        search = as_mapping(
+            as_mapping(api_params.get("retrievalConfiguration")).get("vectorSearchConfiguration")
+        )
+        top_k = as_int(search.get("numberOfResults"))
+        if top_k is not None:
+            attrs[sc.GEN_AI_REQUEST_TOP_K] = float(top_k)
+        query = as_str(as_mapping(api_params.get("retrievalQuery")).get("text"))
+        info = RequestInfo(sc.OP_RETRIEVAL, None, attrs, state=query)
+        info.target = knowledge_base
+        return info
+
+    def parse_response(
+        self, info: RequestInfo, result: dict[str, Any], headers: Mapping[str, Any], facts: ResponseFacts
+    ) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        results = result.get("retrievalResults")
+        if isinstance(results, list):
+            extra[sc.AWS_BEDROCK_RETRIEVAL_RESULT_COUNT] = len(results)
+        if info.capture is not None and info.capture.on_span and isinstance(info.state, str):
+            extra[sc.GEN_AI_RETRIEVAL_QUERY_TEXT] = info.state  # content: only with capture on
+        facts.extra_attributes = extra
+        return result
+
+
+def _rag_request(api_params: Mapping[str, Any]) -> RequestInfo:
+    config = as_mapping(api_params.get("retrieveAndGenerateConfiguration"))
+    knowledge = as_mapping(config.get("knowledgeBaseConfiguration"))
+    external = as_mapping(config.get("externalSourcesConfiguration"))
+    model = as_str(knowledge.get("modelArn")) or as_str(external.get("modelArn"))
+    attrs: Attributes = {}
+    knowledge_base = as_str(knowledge.get("knowledgeBaseId"))
+    if knowledge_base is not None:
+        attrs[sc.AWS_BEDROCK_KNOWLEDGE_BASE_ID] = knowledge_base
+        attrs[sc.GEN_AI_DATA_SOURCE_ID] = knowledge_base
+    session = as_str(api_params.get("sessionId"))
+    if session is not None:
+        attrs[sc.GEN_AI_CONVERSATION_ID] = session
+    return RequestInfo(sc.OP_CHAT, model, attrs)
+
+
+class RetrieveAndGenerate(Operation):
+    """A knowledge-base answer: ``chat {model}`` with the knowledge base, the session as conversation,
+    and the number of citations. Bedrock reports no token usage for it."""
+
+    service = SERVICE
+
+    def parse_request(self, api_params: Mapping[str, Any]) -> Optional[RequestInfo]:
+        return _rag_request(api_params)
+
+    def parse_response(
+        self, info: RequestInfo, result: dict[str, Any], headers: Mapping[str, Any], facts: ResponseFacts
+    ) -> dict[str, Any]:
+        _conversation(facts, result.get("sessionId"))
+        citations = result.get("citations")
+        if isinstance(citations, list):
+            extra = facts.extra_attributes if facts.extra_attributes is not None else {}
+            extra[sc.AWS_BEDROCK_CITATIONS_COUNT] = len(citations)
+            facts.extra_attributes = extra
+        return result
+
+
+class RetrieveAndGenerateStream(Operation):
+    """The streamed knowledge-base answer: ``output`` events are output chunks, ``citation`` events
+    are counted."""
+
+    service = SERVICE
+    stream_member = "stream"
+
+    def parse_request(self, api_params: Mapping[str, Any]) -> Optional[RequestInfo]:
+        info = _rag_request(api_params)
+        info.attributes[sc.GEN_AI_REQUEST_STREAM] = True
+        return info
+
+    def stream_facts(self, result: Mapping[str, Any], facts: ResponseFacts) -> None:
+        _conversation(facts, result.get("sessionId"))
+
+    def event_reader(self, info: RequestInfo, assembler: Optional[Assembler]) -> EventReader:
+        def read(event: Mapping[str, Any], facts: ResponseFacts) -> bool:
+            if "output" in event:
+                if assembler is not None:
+                    assembler.text(0, as_mapping(event["output"]).get("text"))
+                return True
+            if "citation" in event:
+                extra = facts.extra_attributes if facts.extra_attributes is not None else {}
+                extra[sc.AWS_BEDROCK_CITATIONS_COUNT] = int(extra.get(sc.AWS_BEDROCK_CITATIONS_COUNT, 0)) + 1
+                facts.extra_attributes = extra
+            return False
+
+        return read

@@ -1,0 +1,213 @@
+"""bedrock-agent-runtime: InvokeAgent (with its trace rebuilt as child spans), InvokeInlineAgent,
+Retrieve, RetrieveAndGenerate and RetrieveAndGenerateStream, against the emulator."""
+
+from __future__ import annotations
+
+import gc
+import json
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from opentelemetry.trace import SpanKind, StatusCode
+
+from bedrock_emulator import AGENT_MODEL, Reply, agent_events, event, exception_event
+from helpers import attrs, botocore_knows, only_point
+
+AGENT = "AGENT12345"
+KB = "KB12345678"
+RAG = {
+    "type": "KNOWLEDGE_BASE",
+    "knowledgeBaseConfiguration": {"knowledgeBaseId": KB, "modelArn": AGENT_MODEL},
+}
+
+
+@pytest.fixture
+def agents(make_client: Any) -> Any:
+    return make_client("bedrock-agent-runtime")
+
+
+def invoke(agents: Any, trace: bool = True) -> list[Any]:
+    response = agents.invoke_agent(agentId=AGENT, agentAliasId="TSTALIASID", sessionId="session-42",
+                                   inputText="What should I wear in Paris?", enableTrace=trace)  # fmt: skip
+    return list(response["completion"])
+
+
+def test_invoke_agent_with_its_trace_as_child_spans(instrumented, emu, agents):
+    events = invoke(agents)
+    assert [next(iter(e)) for e in events] == ["trace"] * 9 + ["chunk"]
+    by_name = {s.name: s for s in instrumented.spans() if s.name != "chat " + AGENT_MODEL}
+    agent = by_name[f"invoke_agent {AGENT}"]
+    assert agent.kind is SpanKind.CLIENT
+    assert agent.status.status_code is StatusCode.UNSET
+    agent_attrs = attrs(agent)
+    assert {k: agent_attrs[k] for k in ("gen_ai.operation.name", "gen_ai.agent.id", "aws.bedrock.agent.alias_id",
+                                          "gen_ai.conversation.id", "gen_ai.usage.input_tokens",
+                                          "gen_ai.usage.output_tokens")} == {
+        "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.id": AGENT, "aws.bedrock.agent.alias_id": "TSTALIASID",
+        "gen_ai.conversation.id": "session-42", "gen_ai.usage.input_tokens": 320, "gen_ai.usage.output_tokens": 70,
+    }  # fmt: skip
+    assert "gen_ai.response.time_to_first_chunk" in agent_attrs
+
+    children = [s for s in instrumented.spans() if s.parent is not None]
+    assert all(s.parent.span_id == agent.context.span_id and s.kind is SpanKind.INTERNAL for s in children)
+    chats = [s for s in children if s.name == f"chat {AGENT_MODEL}"]
+    assert [
+        (s.attributes["gen_ai.usage.input_tokens"], s.attributes["gen_ai.usage.output_tokens"]) for s in chats
+    ] == [
+        (120, 30),
+        (200, 40),
+    ]
+    # The timing Bedrock reported: 0.8 s for each model invocation, 0.2 s for the tool, 0.3 s for the lookup.
+    assert [round((s.end_time - s.start_time) / 1e9, 3) for s in chats] == [0.8, 0.8]
+    tool = by_name["execute_tool get_weather"]
+    assert (tool.attributes["gen_ai.tool.name"], round((tool.end_time - tool.start_time) / 1e9, 3)) == (
+        "get_weather",
+        0.2,
+    )
+    lookup = by_name[f"retrieval {KB}"]
+    assert lookup.attributes["gen_ai.data_source.id"] == KB
+    assert lookup.attributes["aws.bedrock.retrieval.result_count"] == 2
+    assert round((lookup.end_time - lookup.start_time) / 1e9, 3) == 0.3
+
+    # Inner model calls are token usage; the agent span's totals are not counted twice.
+    tokens = {
+        p.attributes["gen_ai.token.type"]: (p.sum, p.count)
+        for p in instrumented.points("gen_ai.client.token.usage")
+    }
+    assert tokens == {"input": (320, 2), "output": (70, 2)}
+    duration = only_point(instrumented, "gen_ai.client.operation.duration")
+    assert (duration.count, duration.attributes["gen_ai.operation.name"]) == (1, "invoke_agent")
+    # Prompts, raw responses, tool parameters and retrieved text never reach the telemetry.
+    everything = json.dumps([dict(s.attributes) for s in instrumented.spans()])
+    for secret in ("never recorded", "Paris", "wear layers", "sunny"):
+        assert secret not in everything
+
+
+def test_invoke_agent_without_trace(instrumented, emu, agents):
+    events = invoke(agents, trace=False)
+    assert [next(iter(e)) for e in events] == ["chunk"]
+    span = instrumented.span()
+    assert span.name == f"invoke_agent {AGENT}"
+    assert "gen_ai.usage.input_tokens" not in span.attributes
+    assert instrumented.points("gen_ai.client.token.usage") == []
+
+
+def test_invoke_agent_mid_stream_error(instrumented, emu, agents):
+    emu.script(
+        Reply.stream([*agent_events(AGENT, True)[:2], exception_event("throttlingException", "slow down")])
+    )
+    with pytest.raises(ClientError) as info:
+        invoke(agents)
+    span = next(s for s in instrumented.spans() if s.name.startswith("invoke_agent"))
+    expected = (
+        "throttlingException"
+        if botocore_knows("InvokeAgent", "completion", "throttlingException", output=True)
+        else "EventStreamError"
+    )
+    assert span.attributes["error.type"] in (expected, info.value.response["Error"]["Code"])
+    assert span.status.status_code is StatusCode.ERROR
+    # The model invocation that completed before the error is still there, with its usage.
+    assert span.attributes["gen_ai.usage.input_tokens"] == 120
+
+
+def test_invoke_agent_dropped_early(instrumented, emu, agents):
+    response = agents.invoke_agent(
+        agentId=AGENT, agentAliasId="AL1", sessionId="s-1", inputText="hi", enableTrace=True
+    )
+    for _event in response["completion"]:
+        break
+    del response, _event
+    gc.collect()
+    agent = [s for s in instrumented.spans() if s.name.startswith("invoke_agent")]
+    assert len(agent) == 1 and agent[0].status.status_code is StatusCode.UNSET
+
+
+def test_invoke_inline_agent(instrumented, emu, make_client):
+    agents = make_client("bedrock-agent-runtime")
+    if "InvokeInlineAgent" not in agents.meta.service_model.operation_names:
+        pytest.skip("this botocore has no InvokeInlineAgent")
+    response = agents.invoke_inline_agent(sessionId="inline-1", agentName="travel-helper", foundationModel=AGENT_MODEL,
+                                          instruction="You help travellers decide what to wear for the weather.", inputText="hi")  # fmt: skip
+    assert [next(iter(e)) for e in response["completion"]] == ["chunk"]
+    span = instrumented.span()
+    assert span.name == "invoke_agent travel-helper"
+    assert (span.attributes["gen_ai.agent.name"], span.attributes["gen_ai.request.model"]) == (
+        "travel-helper",
+        AGENT_MODEL,
+    )
+    assert span.attributes["gen_ai.conversation.id"] == "inline-1"
+
+
+def test_retrieve(instrumented, emu, agents):
+    result = agents.retrieve(knowledgeBaseId=KB, retrievalQuery={"text": "what to wear"},
+                             retrievalConfiguration={"vectorSearchConfiguration": {"numberOfResults": 3}})  # fmt: skip
+    assert len(result["retrievalResults"]) == 3
+    span = instrumented.span()
+    assert span.name == f"retrieval {KB}"
+    assert {k: v for k, v in attrs(span).items() if k.startswith(("gen_ai.", "aws.bedrock.k", "aws.bedrock.retrieval"))} == {
+        "gen_ai.operation.name": "retrieval", "gen_ai.provider.name": "aws.bedrock",
+        "aws.bedrock.knowledge_base.id": KB, "gen_ai.data_source.id": KB, "gen_ai.request.top_k": 3.0,
+        "aws.bedrock.retrieval.result_count": 3,
+    }  # fmt: skip
+
+
+def test_retrieve_query_text_only_with_capture(capture, emu, agents):
+    telemetry = capture(capture_content="SPAN_ONLY")
+    agents.retrieve(knowledgeBaseId=KB, retrievalQuery={"text": "what to wear"})
+    assert telemetry.span().attributes["gen_ai.retrieval.query.text"] == "what to wear"
+
+
+def test_retrieve_and_generate(instrumented, emu, agents):
+    result = agents.retrieve_and_generate(
+        input={"text": "What to wear?"}, retrieveAndGenerateConfiguration=RAG
+    )
+    assert result["sessionId"] == "rag-session-1"
+    span = instrumented.span()
+    assert span.name == f"chat {AGENT_MODEL}"
+    span_attrs = attrs(span)
+    assert (span_attrs["aws.bedrock.knowledge_base.id"], span_attrs["gen_ai.conversation.id"]) == (
+        KB,
+        "rag-session-1",
+    )
+    assert span_attrs["aws.bedrock.citations.count"] == 2
+    assert "What to wear" not in json.dumps(span_attrs)
+
+
+def test_retrieve_and_generate_stream(instrumented, emu, agents):
+    if "RetrieveAndGenerateStream" not in agents.meta.service_model.operation_names:
+        pytest.skip("this botocore has no RetrieveAndGenerateStream")
+    response = agents.retrieve_and_generate_stream(input={"text": "q"}, retrieveAndGenerateConfiguration=RAG)
+    events = list(response["stream"])
+    assert sum(1 for e in events if "output" in e) == 9
+    span = instrumented.span()
+    span_attrs = attrs(span)
+    assert span_attrs["gen_ai.request.stream"] is True
+    assert (span_attrs["gen_ai.conversation.id"], span_attrs["aws.bedrock.citations.count"]) == (
+        "rag-session-2",
+        2,
+    )
+    assert only_point(instrumented, "gen_ai.client.operation.time_per_output_chunk").count == 8
+
+
+def test_retrieve_and_generate_stream_event_identity(request, emu, agents):
+    if "RetrieveAndGenerateStream" not in agents.meta.service_model.operation_names:
+        pytest.skip("this botocore has no RetrieveAndGenerateStream")
+    script = [
+        event("output", {"text": "a"}),
+        event("citation", {"citation": {}}),
+        event("output", {"text": "b"}),
+    ]
+
+    def run() -> list[Any]:
+        return list(
+            agents.retrieve_and_generate_stream(input={"text": "q"}, retrieveAndGenerateConfiguration=RAG)[
+                "stream"
+            ]
+        )
+
+    emu.script(Reply.stream(script))
+    plain = run()
+    request.getfixturevalue("instrumented")
+    emu.script(Reply.stream(script))
+    assert run() == plain
