@@ -69,6 +69,15 @@ def test_one_genai_span_and_one_set_of_metrics(all_three, emu, client, make_clie
     assert scopes["gen_ai.client.operation.duration"] == {OURS}
     assert scopes["gen_ai.client.token.usage"] == {OURS}
 
+    # Agents too: one span for the agent call (ours) and its rebuilt children, nothing from the others.
+    agents = make_client("bedrock-agent-runtime")
+    list(
+        agents.invoke_agent(agentId="AGENT12345", agentAliasId="AL1", sessionId="s-1", inputText="hi")[
+            "completion"
+        ]
+    )
+    assert [s.instrumentation_scope.name for s in all_three.spans()[2:]] == [OURS]
+
     # Other AWS services still get the botocore instrumentation's spans.
     with pytest.raises(ClientError):
         make_client("s3").head_object(Bucket="bucket", Key="key")

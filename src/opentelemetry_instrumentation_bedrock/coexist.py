@@ -2,14 +2,13 @@
 
 ``opentelemetry-instrumentation-botocore`` (in the standard distro bootstrap) and
 ``opentelemetry-instrumentation-genai-bedrock`` both wrap ``BaseClient._make_api_call`` and make their own
-span for bedrock-runtime calls. While ours is instrumented, both are told that bedrock-runtime calls are
-not theirs, whichever was instrumented first:
+span for Bedrock calls. While ours is instrumented, both are told that bedrock-runtime and
+bedrock-agent-runtime calls are not theirs, whichever was instrumented first:
 
-- botocore instrumentation: its extension table maps ``bedrock-runtime`` to an extension whose
+- botocore instrumentation: its extension table maps both services to an extension whose
   ``should_trace_service_call()`` is False, so it passes those calls straight through (its spans for
   every other AWS service are unaffected);
-- genai-bedrock: the service name it compares against is replaced, so it passes bedrock-runtime calls
-  through (its agent-runtime spans are unaffected: we do not instrument that service).
+- genai-bedrock: the service names it compares against are replaced, so it passes those calls through.
 
 Both read these at call time, so the order of ``instrument()`` calls does not matter. ``uninstrument()``
 puts everything back. Each step is guarded: a version of those packages laid out differently is left
@@ -23,8 +22,8 @@ from typing import Any, Callable
 
 _log = logging.getLogger(__name__)
 
-SERVICE = "bedrock-runtime"
-_DISABLED = "bedrock-runtime (left to opentelemetry-instrumentation-aws-bedrock)"
+SERVICES = ("bedrock-runtime", "bedrock-agent-runtime")
+_DISABLED = " (left to opentelemetry-instrumentation-aws-bedrock)"
 
 
 def quiet_other_instrumentations() -> Callable[[], None]:
@@ -58,7 +57,7 @@ def _quiet_botocore_instrumentation() -> Any:
     except ImportError:
         return None
     table = getattr(extensions, "_BOTOCORE_EXTENSIONS", None)
-    if not isinstance(table, dict) or SERVICE not in table:
+    if not isinstance(table, dict):
         return None
 
     class LeftToBedrockInstrumentation(_AwsSdkExtension):  # type: ignore[misc]
@@ -67,11 +66,16 @@ def _quiet_botocore_instrumentation() -> Any:
         def should_trace_service_call(self) -> bool:
             return False
 
-    previous = table[SERVICE]
-    table[SERVICE] = lambda: LeftToBedrockInstrumentation
+    previous = {service: table.get(service) for service in SERVICES}
+    for service in SERVICES:
+        table[service] = lambda: LeftToBedrockInstrumentation
 
     def restore() -> None:
-        table[SERVICE] = previous
+        for service, loader in previous.items():
+            if loader is None:
+                table.pop(service, None)
+            else:
+                table[service] = loader
 
     return restore
 
@@ -81,12 +85,17 @@ def _quiet_genai_bedrock() -> Any:
         from opentelemetry.instrumentation.genai.bedrock import patch as genai_patch
     except ImportError:
         return None
-    previous = getattr(genai_patch, "BEDROCK_RUNTIME", None)
-    if previous != SERVICE:
+    names = {"BEDROCK_RUNTIME": "bedrock-runtime", "BEDROCK_AGENT_RUNTIME": "bedrock-agent-runtime"}
+    changed = {}
+    for name, service in names.items():
+        if getattr(genai_patch, name, None) == service:
+            setattr(genai_patch, name, service + _DISABLED)
+            changed[name] = service
+    if not changed:
         return None
-    genai_patch.BEDROCK_RUNTIME = _DISABLED
 
     def restore() -> None:
-        genai_patch.BEDROCK_RUNTIME = previous
+        for name, service in changed.items():
+            setattr(genai_patch, name, service)
 
     return restore
