@@ -28,7 +28,16 @@ class SummaryProcessor(SpanProcessor):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._rows: dict[str, dict[str, Any]] = defaultdict(
-            lambda: {"calls": 0, "errors": 0, "input": 0, "output": 0, "client": [], "server": [], "ttfc": []}
+            lambda: {
+                "calls": 0,
+                "errors": 0,
+                "input": 0,
+                "output": 0,
+                "client": [],
+                "server": [],
+                "ttfc": [],
+                "cost": 0.0,
+            }
         )
         self.span_count = 0
 
@@ -58,6 +67,11 @@ class SummaryProcessor(SpanProcessor):
             details.append("finish=" + ",".join(attrs["gen_ai.response.finish_reasons"]))
         if server is not None:
             details.append(f"bedrock={server * 1000:.0f}ms")
+        if attrs.get("aws.bedrock.retry.count"):
+            details.append(f"retries={attrs['aws.bedrock.retry.count']}")
+        cost = attrs.get("aws.bedrock.usage.cost")
+        if cost is not None:
+            details.append(f"cost=${cost:.7f}")
         if error:
             details.append(f"error.type={error}")
         print(f"  span  {span.name:<58} {seconds * 1000:7.1f}ms  {' '.join(details)}")
@@ -73,15 +87,16 @@ class SummaryProcessor(SpanProcessor):
                 row["server"].append(float(server))
             if ttfc is not None:
                 row["ttfc"].append(float(ttfc))
+            row["cost"] += float(cost or 0.0)
 
     def print_summary(self) -> None:
         header = (
             f"{'model':<44} {'calls':>5} {'errors':>6} {'in tok':>7} {'out tok':>7} {'p50':>8} {'p95':>8} "
-            f"{'bedrock p50':>11} {'1st chunk p50':>13}"
+            f"{'bedrock p50':>11} {'1st chunk p50':>13} {'cost USD':>10}"
         )
         print(
             "\nPer-model summary (client latency p50/p95; Bedrock's own model latency p50; "
-            "time to first chunk p50 over streamed calls)"
+            "time to first chunk p50 over streamed calls; estimated cost at list prices)"
         )
         print(header)
         print("-" * len(header))
@@ -92,5 +107,5 @@ class SummaryProcessor(SpanProcessor):
                 print(
                     f"{model:<44} {row['calls']:>5} {row['errors']:>6} {row['input']:>7} {row['output']:>7} "
                     f"{_percentile(row['client'], 0.5) * 1000:6.0f}ms {_percentile(row['client'], 0.95) * 1000:6.0f}ms "
-                    f"{server} {ttfc}"
+                    f"{server} {ttfc} {row['cost']:>10.6f}"
                 )
