@@ -66,12 +66,12 @@ def botocore_knows(operation: str, *path: str, output: bool = False) -> bool:
     return True
 
 
-def shape_has(shape: str, *members: str) -> bool:
-    """Whether the installed botocore's bedrock-runtime shape (``ContentBlock``, ``Tool``...) has all
-    these members; older releases reject newer content blocks before any request is sent."""
+def shape_has(shape: str, *members: str, service: str = "bedrock-runtime") -> bool:
+    """Whether the installed botocore's shape (``ContentBlock``, ``Tool``...) has all these members;
+    older releases reject newer content blocks, or drop response fields they do not know."""
     import botocore.session
 
-    model = botocore.session.get_session().get_service_model("bedrock-runtime")
+    model = botocore.session.get_session().get_service_model(service)
     try:
         known = model.shape_for(shape).members
     except Exception:

@@ -12,10 +12,12 @@ from botocore.exceptions import ClientError
 from opentelemetry.trace import SpanKind, StatusCode
 
 from bedrock_emulator import AGENT_MODEL, Reply, agent_events, event, exception_event
-from helpers import attrs, botocore_knows, only_point
+from helpers import attrs, botocore_knows, only_point, shape_has
 
 AGENT = "AGENT12345"
 KB = "KB12345678"
+# Older botocore releases drop the model invocation output (and its usage) from agent traces.
+MODEL_OUTPUT = shape_has("OrchestrationTrace", "modelInvocationOutput", service="bedrock-agent-runtime")
 RAG = {
     "type": "KNOWLEDGE_BASE",
     "knowledgeBaseConfiguration": {"knowledgeBaseId": KB, "modelArn": AGENT_MODEL},
@@ -33,6 +35,7 @@ def invoke(agents: Any, trace: bool = True) -> list[Any]:
     return list(response["completion"])
 
 
+@pytest.mark.skipif(not MODEL_OUTPUT, reason="this botocore drops modelInvocationOutput from agent traces")
 def test_invoke_agent_with_its_trace_as_child_spans(instrumented, emu, agents):
     events = invoke(agents)
     assert [next(iter(e)) for e in events] == ["trace"] * 9 + ["chunk"]
@@ -108,7 +111,7 @@ def test_invoke_agent_mid_stream_error(instrumented, emu, agents):
     assert span.attributes["error.type"] in (expected, info.value.response["Error"]["Code"])
     assert span.status.status_code is StatusCode.ERROR
     # The model invocation that completed before the error is still there, with its usage.
-    assert span.attributes["gen_ai.usage.input_tokens"] == 120
+    assert span.attributes.get("gen_ai.usage.input_tokens") == (120 if MODEL_OUTPUT else None)
 
 
 def test_invoke_agent_dropped_early(instrumented, emu, agents):
