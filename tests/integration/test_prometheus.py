@@ -1,0 +1,213 @@
+"""A real Prometheus scrapes an app instrumented with zero code (``opentelemetry-instrument``, metrics
+through opentelemetry-exporter-prometheus); PromQL through its HTTP API returns the exact token sums the
+emulator reported, latency quantiles, and the throttle count; every dashboard expression and alert rule
+evaluates. Runs in ``tox -e integration`` (``BEDROCK_INTEGRATION=1``), which needs the ``prometheus`` and
+``promtool`` binaries (Debian package ``prometheus``; CI installs it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bedrock_emulator import Reply
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("BEDROCK_INTEGRATION") != "1", reason="integration tests run in tox -e integration"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(check: Any, timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = check()
+            if value:
+                return value
+        except Exception:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def binary(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed: apt-get install prometheus (CI does)")
+    return path
+
+
+@pytest.fixture
+def app(emu, tmp_path):
+    """The instrumented app, serving /metrics on a free port until the test ends."""
+    emu.script(
+        Reply.error("ThrottlingException", "slow down"), model="anthropic.claude-3-haiku-20240307-v1:0"
+    )
+    port = free_port()
+    instrument = shutil.which("opentelemetry-instrument", path=str(Path(sys.executable).parent))
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": emu.url,
+        "OTEL_TRACES_EXPORTER": "none",
+        "OTEL_LOGS_EXPORTER": "none",
+        "OTEL_METRICS_EXPORTER": "prometheus",
+        "OTEL_EXPORTER_PROMETHEUS_HOST": "127.0.0.1",
+        "OTEL_EXPORTER_PROMETHEUS_PORT": str(port),
+        "OTEL_SERVICE_NAME": "bedrock-integration",
+    }
+    process = subprocess.Popen(
+        [instrument, sys.executable, str(Path(__file__).parent / "metrics_app.py")],
+        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+        yield port
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def prometheus(app, tmp_path):
+    """A real Prometheus on loopback, scraping the app every second, with our alert rules loaded."""
+    port = free_port()
+    config = tmp_path / "prometheus.yml"
+    rules = DEPLOY / "prometheus" / "bedrock-alerts.yml"
+    config.write_text(
+        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        f"rule_files:\n  - {rules}\n"
+        f"scrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['127.0.0.1:{app}']\n"
+    )
+    process = subprocess.Popen(
+        [binary("prometheus"), f"--config.file={config}", f"--storage.tsdb.path={tmp_path / 'data'}",
+         f"--web.listen-address=127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: urllib.request.urlopen(f"{base}/-/ready", timeout=2).status == 200, 30, "prometheus")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def query(base: str, promql: str) -> list[Any]:
+    url = f"{base}/api/v1/query?" + urllib.parse.urlencode({"query": promql})
+    answer = json.loads(urllib.request.urlopen(url, timeout=10).read())
+    assert answer["status"] == "success", answer
+    return list(answer["data"]["result"])
+
+
+def scalar(base: str, promql: str) -> float:
+    (sample,) = query(base, promql)
+    return float(sample["value"][1])
+
+
+def test_promql_over_scraped_metrics(emu, prometheus):
+    wait_for(lambda: query(prometheus, "gen_ai_client_token_usage_sum"), 30, "the first scrape")
+    time.sleep(4)  # a few more scrapes, so rate() over 1m has two samples
+    served = [s for s in emu.served if s.status == 200]
+    expected_input = sum(s.usage[0] for s in served)
+    expected_output = sum(s.usage[1] for s in served)
+    assert len(served) == 6
+    assert (
+        scalar(prometheus, 'sum(gen_ai_client_token_usage_sum{gen_ai_token_type="input"})') == expected_input
+    )
+    assert (
+        scalar(prometheus, 'sum(gen_ai_client_token_usage_sum{gen_ai_token_type="output"})')
+        == expected_output
+    )
+    assert scalar(prometheus, "sum(gen_ai_client_operation_duration_seconds_count)") == 6
+    quantile = "histogram_quantile({}, sum by (le) (gen_ai_client_operation_duration_seconds_bucket))"
+    p50, p95 = scalar(prometheus, quantile.format(0.5)), scalar(prometheus, quantile.format(0.95))
+    assert 0 < p50 <= 0.16  # loopback calls; the throttled call's back-off lands in the tail
+    assert p95 >= p50
+    assert scalar(prometheus, "sum(aws_bedrock_client_throttled_attempts_total)") == 1
+    streams = scalar(prometheus, "sum(gen_ai_client_operation_time_to_first_chunk_seconds_count)")
+    assert streams == 2
+    # List prices, USD per million tokens (input, output), as shipped in data/prices.json.
+    rates = {"anthropic.claude-3-haiku-20240307-v1:0": (0.25, 1.25), "amazon.nova-micro-v1:0": (0.035, 0.14)}
+    expected_cost = dict.fromkeys(rates, 0.0)
+    for s in served:
+        expected_cost[s.model_id] += (
+            s.usage[0] * rates[s.model_id][0] + s.usage[1] * rates[s.model_id][1]
+        ) / 1e6
+    by_model = {
+        sample["metric"]["gen_ai_request_model"]: float(sample["value"][1])
+        for sample in query(prometheus, "sum by (gen_ai_request_model) (aws_bedrock_client_cost_total)")
+    }
+    assert by_model == pytest.approx(expected_cost, rel=1e-9)
+
+    # Every dashboard expression evaluates; those whose metrics the app produced return data.
+    dashboard = json.loads((DEPLOY / "grafana" / "bedrock-dashboard.json").read_text())
+    no_data_expected = ("aws_bedrock_guardrail_interventions_total", "error_type!=")
+    for panel in dashboard["panels"]:
+        for target in panel["targets"]:
+            expr = target["expr"].replace("$__rate_interval", "1m")
+            result = query(prometheus, expr)
+            if not any(marker in expr for marker in no_data_expected):
+                assert result, f"{panel['title']}: {expr}"
+
+    # The alert rules load and evaluate without errors.
+    rules = json.loads(urllib.request.urlopen(f"{prometheus}/api/v1/rules", timeout=10).read())
+    loaded = [r for g in rules["data"]["groups"] for r in g["rules"]]
+    assert len(loaded) == 6
+    wait_for(lambda: all(r.get("health") == "ok" for r in json.loads(
+        urllib.request.urlopen(f"{prometheus}/api/v1/rules", timeout=10).read())["data"]["groups"][0]["rules"]), 10,
+        "rule evaluation")  # fmt: skip
+
+
+def test_compose_stack_config_is_valid():
+    """The docker-compose stack is not started here (no Docker engine); its Prometheus configuration is
+    checked by promtool and every file the compose file mounts exists."""
+    yaml = pytest.importorskip("yaml")
+    check = subprocess.run(
+        [binary("promtool"), "check", "config", "prometheus.yml"],
+        cwd=DEPLOY / "prometheus", capture_output=True, text=True,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "SUCCESS: 6 rules found" in check.stdout
+    compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
+    assert set(compose["services"]) == {"jaeger", "prometheus", "grafana"}
+    mounts = [v.split(":")[0] for svc in compose["services"].values() for v in svc.get("volumes", [])]
+    assert len(mounts) == 4
+    for source in mounts:
+        assert (DEPLOY / source).exists(), source
+    for service in compose["services"].values():
+        assert all(port.startswith("127.0.0.1:") for port in service.get("ports", []))
+
+
+def test_alert_rules_pass_promtool():
+    promtool = binary("promtool")
+    rules = DEPLOY / "prometheus"
+    check = subprocess.run(
+        [promtool, "check", "rules", "bedrock-alerts.yml"], cwd=rules, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "SUCCESS: 6 rules found" in check.stdout
+    unit = subprocess.run(
+        [promtool, "test", "rules", "bedrock-alerts.test.yml"], cwd=rules, capture_output=True, text=True
+    )
+    assert unit.returncode == 0, unit.stdout + unit.stderr
+    assert "SUCCESS" in unit.stdout
