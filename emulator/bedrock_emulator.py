@@ -20,6 +20,7 @@ import base64
 import binascii
 import json
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -621,11 +622,17 @@ class BedrockEmulator:
     """A threaded HTTP server on 127.0.0.1 answering like the Bedrock runtime."""
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, latency_ms: int = 250, time_scale: float = 0.0
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency_ms: int = 250,
+        time_scale: float = 0.0,
+        ssl_context: Optional[ssl.SSLContext] = None,
     ) -> None:
         """``latency_ms`` is the model latency default answers report. With ``time_scale`` > 0 the
         emulator instead derives a plausible latency from the tokens (and the request's bytes, for a
-        little variety), scales it by ``time_scale``, reports it and really waits that long (demos)."""
+        little variety), scales it by ``time_scale``, reports it and really waits that long (demos).
+        With ``ssl_context`` it speaks HTTPS (botocore sends Bedrock API keys only over TLS)."""
         self.latency_ms = latency_ms
         self.time_scale = time_scale
         self.served: list[Served] = []
@@ -633,12 +640,16 @@ class BedrockEmulator:
         self._lock = threading.Lock()
         self._server = _Server((host, port), _handler_for(self))
         self._server.daemon_threads = True
+        self._scheme = "http"
+        if ssl_context is not None:
+            self._server.socket = ssl_context.wrap_socket(self._server.socket, server_side=True)
+            self._scheme = "https"
         self._thread: Optional[threading.Thread] = None
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self._scheme}://{host}:{port}"
 
     @property
     def port(self) -> int:

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "emulator"))
 
 from bedrock_emulator import BedrockEmulator  # noqa: E402
-from opentelemetry_instrumentation_bedrock import BedrockInstrumentor  # noqa: E402
+from opentelemetry_instrumentation_bedrock import BedrockInstrumentor, bugs  # noqa: E402
 
 # Never let a developer's real credentials or endpoints leak into a test run.
 for _var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_BEARER_TOKEN_BEDROCK", "AWS_ENDPOINT_URL",
@@ -154,3 +154,10 @@ def make_client(emu: BedrockEmulator) -> Callable[..., Any]:
 @pytest.fixture
 def client(make_client: Callable[..., Any]) -> Any:
     return make_client()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_bug_counts() -> Iterator[None]:
+    """Each test starts with no failures of ours counted (they are logged once per kind per process)."""
+    bugs.reset()
+    yield

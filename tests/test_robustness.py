@@ -10,6 +10,7 @@ import pytest
 
 from bedrock_emulator import Reply, converse_body
 from helpers import attrs, only_point
+from opentelemetry_instrumentation_bedrock import bugs
 from opentelemetry_instrumentation_bedrock.models import anthropic
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -190,3 +191,31 @@ def test_failing_to_wrap_a_stream_hands_back_botocores_own(instrumented, emu, cl
     span = instrumented.span()
     assert span.status.is_unset
     assert "gen_ai.request.stream" in span.attributes
+
+
+def test_a_repeated_bug_is_logged_once_per_kind_with_a_bug_report(
+    instrumented, emu, client, monkeypatch, caplog
+):
+    """Self-protection: 30 calls hitting the same bug log one debug record (traceback, versions, call
+    shape) and count the rest; a second call shape is a second kind, logged once too."""
+    import botocore
+
+    monkeypatch.setattr(anthropic.FAMILY, "parse_response", _boom)
+    body = {"id": "m", "usage": {"input_tokens": 1}}
+    with caplog.at_level(logging.DEBUG, logger="opentelemetry_instrumentation_bedrock"):
+        for _ in range(30):
+            emu.script(Reply.json(body, headers=HEADERS))
+            assert json.loads(client.invoke_model(modelId=MODEL, body=b"{}")["body"].read()) == body
+        for _ in range(5):
+            emu.script(Reply.json(body, headers=HEADERS))
+            client.invoke_model(modelId="anthropic.claude-3-5-sonnet-20240620-v1:0", body=b"{}")
+    ours = [r for r in caplog.records if r.name.startswith("opentelemetry_instrumentation_bedrock")]
+    assert len(ours) == 2
+    assert all(r.levelno == logging.DEBUG and r.exc_info is not None for r in ours)
+    first = ours[0].getMessage()
+    assert "failed to parse the anthropic response body" in first
+    assert f"call chat {MODEL}" in first
+    assert f"botocore {botocore.__version__}" in first
+    assert "RuntimeError at operations/invoke_model.py:" in first
+    assert sorted(bugs.counts().values()) == [5, 30]
+    assert len(instrumented.spans()) == 35  # every call still got its span

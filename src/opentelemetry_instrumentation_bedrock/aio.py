@@ -8,7 +8,6 @@ over the same bytes) and the stream the user iterates (``async for``).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, Callable, Optional
 
@@ -17,6 +16,7 @@ from aiobotocore.response import AioStreamingBody
 from opentelemetry import context as otel_context
 from opentelemetry.trace import set_span_in_context
 
+from .bugs import report
 from .call import Call
 from .facts import ResponseFacts
 from .instruments import Telemetry
@@ -26,8 +26,6 @@ from .operations.invoke_model import InvokeModel
 from .patch import Patch, guard, wrap_stream
 from .retries import CURRENT_CALL
 from .streaming import StreamObserver
-
-_log = logging.getLogger(__name__)
 
 
 class AsyncPatch(Patch):
@@ -96,7 +94,7 @@ async def _finish_invoke(operation: InvokeModel, info: RequestInfo, call: Call, 
                 operation.body_facts(info, data, facts)
         apply_headers(facts, headers)
     except Exception:
-        _log.debug("bedrock instrumentation: failed to read an async response", exc_info=True)
+        report("failed to read an async response", call.shape())
     if error is not None:
         guard(call.fail, error, facts)
     else:

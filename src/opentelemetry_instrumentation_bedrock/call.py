@@ -6,7 +6,6 @@ span attributes and histogram records exactly once, whichever path ends the call
 
 from __future__ import annotations
 
-import logging
 from time import perf_counter, time_ns
 from typing import Any, Optional
 
@@ -14,12 +13,11 @@ from opentelemetry.trace import Span, Status, StatusCode, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
 from . import semconv as sc
+from .bugs import report
 from .content.request import RequestContent
 from .facts import ResponseFacts
 from .instruments import Telemetry
 from .retries import Attempts
-
-_log = logging.getLogger(__name__)
 
 
 class Call:
@@ -56,6 +54,10 @@ class Call:
         self.request_content: Optional[RequestContent] = None
         self.attempts: Optional[Attempts] = None  # filled by the retry handlers while botocore runs
         self.guardrail_id: Optional[str] = None
+
+    def shape(self) -> str:
+        """Operation and model, to tell one kind of failure of ours from another."""
+        return f"{self.operation} {self.metric_attrs.get(sc.GEN_AI_REQUEST_MODEL, '?')}"
 
     def finish(
         self,
@@ -144,7 +146,7 @@ class Call:
                 output = facts.output_messages if facts is not None else None
                 recorder.record(span, {**(self.request_attrs or {}), **attrs}, self.request_content, output)
             except Exception:
-                _log.debug("bedrock instrumentation: failed to record content", exc_info=True)
+                report("failed to record content", self.shape())
 
         # Every point is recorded with the span's context, so the SDK can attach exemplars that lead
         # from a metric spike to the trace behind it.

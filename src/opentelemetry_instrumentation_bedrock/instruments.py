@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from opentelemetry._logs import LoggerProvider, get_logger
-from opentelemetry.metrics import Counter, Histogram, Meter, MeterProvider, get_meter
-from opentelemetry.trace import Tracer, TracerProvider, get_tracer
+from opentelemetry._logs import LoggerProvider, NoOpLogger, get_logger
+from opentelemetry.metrics import Counter, Histogram, Meter, MeterProvider, NoOpHistogram, get_meter
+from opentelemetry.trace import NoOpTracer, ProxyTracer, Tracer, TracerProvider, get_tracer
 
 from . import semconv as sc
 from .config import CaptureConfig
@@ -25,6 +25,21 @@ SERVER_TTFT_BUCKETS = (
 TOKEN_BUCKETS = (
     1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
 )  # fmt: skip
+
+
+def _settled(proxy: object, attribute: str) -> object:
+    """What an API proxy (tracer, logger) currently delegates to; the object itself if not a proxy."""
+    try:
+        return getattr(proxy, attribute, proxy)
+    except Exception:
+        return proxy
+
+
+def _noop_histogram(histogram: object) -> bool:
+    """The API's no-op histogram, or a proxy one no SDK has made real yet."""
+    if isinstance(histogram, NoOpHistogram):
+        return True
+    return type(histogram).__name__.startswith("_Proxy") and getattr(histogram, "_real_instrument", 1) is None
 
 
 class Telemetry:
@@ -116,6 +131,22 @@ class Telemetry:
             description="Time to generate first token for successful responses.",
             explicit_bucket_boundaries_advisory=list(SERVER_TTFT_BUCKETS),
         )
+
+    def inert(self) -> bool:
+        """True when nothing we emit could be kept: the tracer, the meter and (with content events on)
+        the logger are the API's no-ops, as in an app with no SDK installed. Then a call is passed
+        straight through. Checked per call, because an SDK installed later makes the API's proxies
+        real; anything unexpected counts as "not inert" and takes the full path."""
+        try:
+            tracer = _settled(self.tracer, "_tracer") if isinstance(self.tracer, ProxyTracer) else self.tracer
+            if not isinstance(tracer, NoOpTracer) or not _noop_histogram(self.client_duration):
+                return False
+            content = self.content
+            if content is not None and content.logger is not None:
+                return isinstance(_settled(content.logger, "_logger"), NoOpLogger)
+            return True
+        except Exception:
+            return False
 
     @classmethod
     def create(

@@ -8,7 +8,6 @@ is logged at debug level and the user's call proceeds exactly as it would uninst
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any, Callable, Optional
 
@@ -19,6 +18,7 @@ from opentelemetry.trace import SpanKind, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
 from . import semconv as sc
+from .bugs import report, shape_of
 from .call import Call
 from .content.assembly import Assembler
 from .endpoint import server_of
@@ -29,8 +29,6 @@ from .operations.base import BodyReadFailed, Operation, RequestInfo, response_co
 from .retries import CURRENT_CALL, retry_settings
 from .streaming import StreamObserver
 from .streams import TracedEventStream
-
-_log = logging.getLogger(__name__)
 
 MakeApiCall = Callable[[Any, str, Mapping[str, Any]], Any]
 
@@ -93,6 +91,7 @@ class Patch:
             if (
                 client.meta.service_model.service_name != operation.service
                 or not is_instrumentation_enabled()
+                or self.telemetry.inert()
             ):
                 return None
             info = operation.parse_request(api_params)
@@ -130,10 +129,10 @@ class Patch:
                 try:
                     call.request_content = operation.request_content(api_params, info)
                 except Exception:
-                    _log.debug("bedrock instrumentation: failed to read request content", exc_info=True)
+                    report("failed to read request content", call.shape())
             return info, call
         except Exception:
-            _log.debug("bedrock instrumentation: failed to start a span", exc_info=True)
+            report("failed to start a span", type(operation).__name__)
             return None
 
     @staticmethod
@@ -147,7 +146,7 @@ class Patch:
             guard(call.fail, failed.error, facts)
             return failed.result
         except Exception:
-            _log.debug("bedrock instrumentation: failed to read a response", exc_info=True)
+            report("failed to read a response", call.shape())
             returned = result
         guard(call.finish, facts, request_id)
         return returned
@@ -175,7 +174,7 @@ def wrap_stream(
             operation.stream_facts(result, observer.facts)
             return {**result, member: proxy(stream, observer)}
     except Exception:
-        _log.debug("bedrock instrumentation: failed to wrap a response stream", exc_info=True)
+        report("failed to wrap a response stream", call.shape())
     guard(call.finish, None, request_id)
     return result
 
@@ -185,4 +184,4 @@ def guard(func: Callable[..., None], *args: Any) -> None:
     try:
         func(*args)
     except Exception:
-        _log.debug("bedrock instrumentation: failed to emit telemetry", exc_info=True)
+        report("failed to emit telemetry", shape_of(func))

@@ -10,7 +10,6 @@ are not ours cost one lookup.
 
 from __future__ import annotations
 
-import logging
 from contextvars import ContextVar
 from time import time_ns
 from typing import TYPE_CHECKING, Any, Optional
@@ -19,7 +18,7 @@ from weakref import WeakKeyDictionary
 if TYPE_CHECKING:
     from .call import Call
 
-_log = logging.getLogger(__name__)
+from .bugs import report
 
 CURRENT_CALL: ContextVar[Optional[Call]] = ContextVar("opentelemetry_bedrock_call", default=None)
 
@@ -77,7 +76,7 @@ def on_needs_retry(
         if outcome is not None:
             state.failures.append(Failure(number, outcome[0], outcome[1], time_ns()))
     except Exception:
-        _log.debug("bedrock instrumentation: failed to read a retry attempt", exc_info=True)
+        report("failed to read a retry attempt")
 
 
 def on_request_created(**_kwargs: Any) -> None:

@@ -9,7 +9,6 @@ histogram. The stream then ends exactly once: exhausted, failed, closed, or aban
 from __future__ import annotations
 
 import atexit
-import logging
 from collections.abc import Mapping
 from threading import Lock
 from time import perf_counter
@@ -19,11 +18,10 @@ from weakref import WeakSet
 from opentelemetry.util.types import AttributeValue
 
 from . import semconv as sc
+from .bugs import report, shape_of
 from .call import Call
 from .content.assembly import Assembler
 from .facts import ResponseFacts
-
-_log = logging.getLogger(__name__)
 
 # Reads one event into the facts; True when the event carried model output (a text, tool-use or
 # reasoning delta). It may raise: the observer guards it.
@@ -105,7 +103,7 @@ class StreamObserver:
                         self._use_model(facts.response_model)
                     self._call.telemetry.time_per_output_chunk.record(now - last, self._chunk_attrs)
         except Exception:
-            _log.debug("bedrock instrumentation: failed to read a stream event", exc_info=True)
+            report("failed to read a stream event", self._call.shape())
 
     def _assemble(self) -> None:
         """With content capture on: the output messages streamed so far."""
@@ -113,7 +111,7 @@ class StreamObserver:
             try:
                 self.facts.output_messages = self._assembler.messages()
             except Exception:
-                _log.debug("bedrock instrumentation: failed to assemble streamed content", exc_info=True)
+                report("failed to assemble streamed content", self._call.shape())
 
     def _use_model(self, model: Optional[str]) -> None:
         """Per-chunk points carry the response model once the stream has named it."""
@@ -154,4 +152,4 @@ def _guard(func: Callable[..., None], *args: Any) -> None:
     try:
         func(*args)
     except Exception:
-        _log.debug("bedrock instrumentation: failed to end a stream's span", exc_info=True)
+        report("failed to end a stream's span", shape_of(func))

@@ -50,7 +50,13 @@ class Assembler:
         self._blocks: dict[tuple[int, Any, str], _Block] = {}  # in order of first appearance
         self.roles: dict[int, str] = {}
 
-    def _block(self, choice: int, index: Any, kind: str) -> _Block:
+    def _block(self, choice: Any, index: Any, kind: str) -> _Block:
+        # Indexes come from the stream: anything but an int or a string (a list, a dict) counts as
+        # "no index" rather than breaking the dictionary.
+        if not isinstance(index, (int, str)):
+            index = None
+        if not isinstance(choice, int):
+            choice = 0
         key = (choice, index, kind)
         block = self._blocks.get(key)
         if block is None:

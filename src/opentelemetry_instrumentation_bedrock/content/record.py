@@ -8,7 +8,6 @@ same content as structured values, plus the span's attributes, correlated with t
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Mapping
 from typing import Any, Optional
 
@@ -17,11 +16,10 @@ from opentelemetry.trace import Span, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
 from .. import semconv as sc
+from ..bugs import report
 from ..config import CaptureConfig
 from .parts import Message
 from .request import RequestContent
-
-_log = logging.getLogger(__name__)
 
 EVENT_NAME = "gen_ai.client.inference.operation.details"
 MARKER = "...[truncated]"
@@ -67,9 +65,7 @@ class ContentRecorder:
             try:
                 redacted = hook(content)
             except Exception:
-                _log.debug(
-                    "bedrock instrumentation: the content hook raised; recording no content", exc_info=True
-                )
+                report("the content hook raised; recording no content for this call")
                 return
             if not isinstance(redacted, dict):
                 return  # None (or anything else): record no content for this call

@@ -77,7 +77,7 @@ def read_command_r_chunk(chunk: Body, facts: ResponseFacts) -> bool:
     if kind == "stream-start":
         set_identity(facts, chunk.get("generation_id"))
         return False
-    return kind in _COMMAND_R_OUTPUT or has_text(chunk.get("text"))
+    return (isinstance(kind, str) and kind in _COMMAND_R_OUTPUT) or has_text(chunk.get("text"))
 
 
 COMMAND = ModelFamily(

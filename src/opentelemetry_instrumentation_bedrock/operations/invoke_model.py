@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any, Optional
 
 from .. import semconv as sc
 from ..bodies import drain, parse_json
+from ..bugs import report
 from ..content.request import RequestContent
 from ..facts import ResponseFacts
 from ..guardrails import note_action, note_trace
@@ -23,8 +23,6 @@ from .base import (
     model_id_of,
     request_context,
 )
-
-_log = logging.getLogger(__name__)
 
 
 def parse_request_body(body: Any) -> Optional[Mapping[str, Any]]:
@@ -102,4 +100,4 @@ class InvokeModel(Operation):
                     facts.output_messages = family.content.response(parsed, info.capture)
         except Exception:
             # The body is already replaced: whatever happens now, the user must get the new result.
-            _log.debug("bedrock instrumentation: failed to parse a %s body", family.name, exc_info=True)
+            report(f"failed to parse the {family.name} response body", f"{info.operation} {info.model}")

@@ -39,7 +39,10 @@ def chunk_reader(family: ModelFamily, assembler: Optional[Assembler] = None) -> 
             return False
         if quick is not None and quick(raw):
             return True
-        body = json.loads(raw)
+        try:
+            body = json.loads(raw)
+        except ValueError:  # not JSON (or not UTF-8): nothing to learn from this chunk
+            return False
         if not isinstance(body, Mapping):
             return False
         output = read_chunk(body, facts)
