@@ -294,7 +294,14 @@ stream_exceptions = st.none() | st.sampled_from(
 
 
 def consume(stream: Any) -> list[Any]:
-    return list(stream)
+    """The events the user saw, then the exception's type and message if the stream raised."""
+    seen: list[Any] = []
+    try:
+        for item in stream:
+            seen.append(item)
+    except Exception as exc:
+        return [seen, type(exc).__name__, str(exc)]
+    return [seen]
 
 
 @FUZZ
@@ -307,13 +314,7 @@ def test_converse_stream_random_events(emu, client, events, failure, capture):
             modelId="anthropic.claude-3-haiku-20240307-v1:0",
             messages=[{"role": "user", "content": [{"text": "hi"}]}],
         )
-        seen: list[Any] = []
-        try:
-            for item in response["stream"]:
-                seen.append(item)
-        except Exception as exc:
-            return [seen, type(exc).__name__, str(exc)]
-        return [seen]
+        return consume(response["stream"])
 
     compare(emu, lambda: Reply.stream(sent), run, capture)
     emu.reset()
@@ -345,14 +346,7 @@ def test_invoke_stream_random_chunks(emu, client, sample, failure, capture):
 
     def run() -> list[Any]:
         body = json.dumps({"messages": [{"role": "user", "content": "hi"}], "max_tokens": 5})
-        response = client.invoke_model_with_response_stream(modelId=model, body=body)
-        seen: list[Any] = []
-        try:
-            for item in response["body"]:
-                seen.append(item)
-        except Exception as exc:
-            return [seen, type(exc).__name__, str(exc)]
-        return [seen]
+        return consume(client.invoke_model_with_response_stream(modelId=model, body=body)["body"])
 
     compare(emu, lambda: Reply.stream(sent), run, capture)
     emu.reset()
