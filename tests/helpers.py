@@ -77,3 +77,14 @@ def shape_has(shape: str, *members: str, service: str = "bedrock-runtime") -> bo
     except Exception:
         return False
     return all(name in known for name in members)
+
+
+def known_code(error: Any, code: str, operation: str) -> str:
+    """The error.type to expect: the exception event's type, or the class name where this botocore's
+    model does not know that exception (it then reports an empty code)."""
+    member = "stream" if operation == "ConverseStream" else "body"
+    if botocore_knows(operation, member, code, output=True):
+        assert error[2] == code
+        return code
+    assert error[2] == ""
+    return "EventStreamError"

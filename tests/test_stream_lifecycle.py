@@ -21,7 +21,7 @@ from bedrock_emulator import (
     exception_event,
     invoke_stream_events,
 )
-from helpers import botocore_knows, only_point, token_points
+from helpers import known_code, only_point, token_points
 from opentelemetry_instrumentation_bedrock import bugs
 from opentelemetry_instrumentation_bedrock.operations import converse_stream
 
@@ -101,17 +101,6 @@ def test_exhausted_matches_uninstrumented(request, emu, client, which):
 
 
 # ----------------------------------------------------------------------------- mid-stream exceptions
-
-
-def known_code(error: Any, code: str, operation: str) -> str:
-    """The error.type to expect: the exception event's type, or the class name where this botocore's
-    model does not know that exception (it then reports an empty code)."""
-    member = "stream" if operation == "ConverseStream" else "body"
-    if botocore_knows(operation, member, code, output=True):
-        assert error[2] == code
-        return code
-    assert error[2] == ""
-    return "EventStreamError"
 
 
 STREAM_EXCEPTIONS = [
