@@ -50,9 +50,14 @@ def wait_for(check: Any, timeout: float, what: str) -> Any:
 
 
 def binary(name: str) -> str:
+    """The Prometheus binaries. Missing, the test is skipped on a developer's machine; CI (which installs
+    them) sets BEDROCK_INTEGRATION_STRICT=1 so that a missing install step fails instead."""
     path = shutil.which(name)
     if path is None:
-        pytest.fail(f"{name} is not installed: apt-get install prometheus (CI does)")
+        message = f"{name} is not installed: apt-get install prometheus (.ci/run does)"
+        if os.environ.get("BEDROCK_INTEGRATION_STRICT") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
     return path
 
 
