@@ -248,6 +248,7 @@ def outcome(run: Callable[[], Any]) -> tuple[Any, Any]:
 def compare(
     emu: Any, reply: Callable[[], Reply], run: Callable[[], Any], capture: str
 ) -> tuple[Telemetry, tuple[Any, Any]]:
+    bugs.reset()  # per example, so a failure is reported against the example that caused it
     emu.script(reply())
     plain = outcome(run)
     with instrumented(capture_content=capture) as telemetry:

@@ -114,3 +114,8 @@ def first_mapping(value: Any) -> Mapping[str, Any]:
 
 
 _EMPTY: Mapping[str, Any] = {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """The value if it is a list, else an empty one, so a loop over an untrusted field never raises."""
+    return value if isinstance(value, list) else []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..config import CaptureConfig
-from ..facts import as_mapping
+from ..facts import as_list, as_mapping
 from . import parts
 from .assembly import Assembler
 from .parts import Message, Part
@@ -54,7 +54,7 @@ def request(body: Body, config: CaptureConfig) -> RequestContent:
     system = [p for p in _content(body.get("system"), config) if p is not None] or None
     messages = [
         parts.message(as_mapping(m).get("role"), _content(as_mapping(m).get("content"), config))
-        for m in body.get("messages") or ()
+        for m in as_list(body.get("messages"))
     ]
     return RequestContent(system, messages, _tools(body.get("tools"), config))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..config import CaptureConfig
-from ..facts import as_mapping
+from ..facts import as_list, as_mapping
 from . import parts
 from .assembly import Assembler
 from .parts import Message
@@ -18,7 +18,7 @@ _ROLES = {"USER": "user", "CHATBOT": "assistant", "SYSTEM": "system", "TOOL": "t
 
 def request(body: Body, config: CaptureConfig) -> RequestContent:
     messages = []
-    for turn in body.get("chat_history") or ():
+    for turn in as_list(body.get("chat_history")):
         item = as_mapping(turn)
         role = _ROLES.get(str(item.get("role")).upper(), "user")
         messages.append(parts.message(role, [parts.text(item.get("message"))]))
@@ -43,7 +43,7 @@ def _tools(value: Any, config: CaptureConfig) -> Optional[list[dict[str, Any]]]:
 
 def response(body: Body, config: CaptureConfig) -> list[Message]:
     found = [parts.text(body.get("text"))] if body.get("text") else []
-    for call in body.get("tool_calls") or ():
+    for call in as_list(body.get("tool_calls")):
         item = as_mapping(call)
         found.append(parts.tool_call(None, item.get("name"), item.get("parameters")))
     return [parts.message("assistant", found)]

@@ -7,7 +7,7 @@ import json
 from typing import Any, Optional
 
 from ..config import CaptureConfig
-from ..facts import as_mapping
+from ..facts import as_list, as_mapping
 from . import parts
 from .assembly import Assembler
 from .parts import Message, Part
@@ -56,7 +56,7 @@ def _message(value: Any, config: CaptureConfig) -> Message:
     for key in ("reasoning_content", "reasoning"):
         if isinstance(msg.get(key), str):
             found.insert(0, parts.reasoning(msg[key]))
-    for call in msg.get("tool_calls") or ():
+    for call in as_list(msg.get("tool_calls")):
         call_map = as_mapping(call)
         function = as_mapping(call_map.get("function"))
         found.append(
@@ -73,7 +73,7 @@ def request(body: Body, config: CaptureConfig) -> RequestContent:
         return RequestContent(None, [parts.message("user", [parts.text(body["prompt"])])])
     system: list[Part] = []
     messages = []
-    for item in body.get("messages") or ():
+    for item in as_list(body.get("messages")):
         if as_mapping(item).get("role") == "system":
             system += [p for p in _content(as_mapping(item).get("content"), config) if p is not None]
         else:
@@ -98,7 +98,7 @@ def _tools(value: Any, config: CaptureConfig) -> Optional[list[dict[str, Any]]]:
 
 def response(body: Body, config: CaptureConfig) -> list[Message]:
     out = []
-    for choice in body.get("choices") or ():
+    for choice in as_list(body.get("choices")):
         choice_map = as_mapping(choice)
         if "message" in choice_map:
             message = _message(choice_map["message"], config)
@@ -112,7 +112,7 @@ def response(body: Body, config: CaptureConfig) -> list[Message]:
 
 
 def chunk(body: Body, assembler: Assembler) -> None:
-    for item in body.get("choices") or ():
+    for item in as_list(body.get("choices")):
         choice = as_mapping(item)
         index = choice.get("index")
         number = index if isinstance(index, int) else 0
@@ -124,7 +124,7 @@ def chunk(body: Body, assembler: Assembler) -> None:
         for key in ("reasoning_content", "reasoning"):
             assembler.reasoning("reasoning", delta.get(key), number)
         assembler.text("text", delta.get("content"), number)
-        for call in delta.get("tool_calls") or ():
+        for call in as_list(delta.get("tool_calls")):
             call_map = as_mapping(call)
             function = as_mapping(call_map.get("function"))
             assembler.tool(
