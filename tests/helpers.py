@@ -27,6 +27,15 @@ SERVER_TTFT_BUCKETS = (
 )
 TOKEN_BUCKETS = (1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864)
 
+# The exception types Bedrock sends mid-stream (event-stream exception messages).
+STREAM_EXCEPTIONS = [
+    "modelStreamErrorException",
+    "throttlingException",
+    "validationException",
+    "internalServerException",
+    "serviceUnavailableException",
+]
+
 
 def token_points(telemetry: Any) -> dict[str, Any]:
     """Token usage points keyed by ``gen_ai.token.type``; fails on duplicates."""

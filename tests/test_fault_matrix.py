@@ -20,7 +20,7 @@ from bedrock_emulator import (
     invoke_stream_events,
 )
 from conftest import Telemetry
-from helpers import known_code
+from helpers import STREAM_EXCEPTIONS, known_code
 from opentelemetry_instrumentation_bedrock import BedrockInstrumentor, bugs
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -44,13 +44,6 @@ HTTP_ERRORS = [  # (code, HTTP status): Bedrock's error types
     ("ModelTimeoutException", 408),
     ("ModelNotReadyException", 429),
     ("ServiceQuotaExceededException", 400),
-]
-STREAM_EXCEPTIONS = [
-    "modelStreamErrorException",
-    "throttlingException",
-    "validationException",
-    "internalServerException",
-    "serviceUnavailableException",
 ]
 
 

@@ -21,7 +21,7 @@ from bedrock_emulator import (
     exception_event,
     invoke_stream_events,
 )
-from helpers import known_code, only_point, token_points
+from helpers import STREAM_EXCEPTIONS, known_code, only_point, token_points
 from opentelemetry_instrumentation_bedrock import bugs
 from opentelemetry_instrumentation_bedrock.operations import converse_stream
 
@@ -101,15 +101,6 @@ def test_exhausted_matches_uninstrumented(request, emu, client, which):
 
 
 # ----------------------------------------------------------------------------- mid-stream exceptions
-
-
-STREAM_EXCEPTIONS = [
-    "modelStreamErrorException",
-    "throttlingException",
-    "validationException",
-    "internalServerException",
-    "serviceUnavailableException",
-]
 
 
 @pytest.mark.parametrize("code", STREAM_EXCEPTIONS)
