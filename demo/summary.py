@@ -36,7 +36,7 @@ class SummaryProcessor(SpanProcessor):
                 "client": [],
                 "server": [],
                 "ttfc": [],
-                "cost": 0.0,
+                "cost": None,  # stays None until a call of this model is priced: unknown, never zero
             }
         )
         self.span_count = 0
@@ -87,7 +87,8 @@ class SummaryProcessor(SpanProcessor):
                 row["server"].append(float(server))
             if ttfc is not None:
                 row["ttfc"].append(float(ttfc))
-            row["cost"] += float(cost or 0.0)
+            if cost is not None:
+                row["cost"] = (row["cost"] or 0.0) + float(cost)
 
     def print_summary(self) -> None:
         header = (
@@ -104,8 +105,9 @@ class SummaryProcessor(SpanProcessor):
             for model, row in sorted(self._rows.items()):
                 server = f"{_percentile(row['server'], 0.5) * 1000:9.0f}ms" if row["server"] else f"{'-':>11}"
                 ttfc = f"{_percentile(row['ttfc'], 0.5) * 1000:11.0f}ms" if row["ttfc"] else f"{'-':>13}"
+                cost = f"{row['cost']:>10.6f}" if row["cost"] is not None else f"{'-':>10}"
                 print(
                     f"{model:<44} {row['calls']:>5} {row['errors']:>6} {row['input']:>7} {row['output']:>7} "
                     f"{_percentile(row['client'], 0.5) * 1000:6.0f}ms {_percentile(row['client'], 0.95) * 1000:6.0f}ms "
-                    f"{server} {ttfc} {row['cost']:>10.6f}"
+                    f"{server} {ttfc} {cost}"
                 )
