@@ -102,14 +102,7 @@ class AgentTrace:
         span = self._span(name, attrs, metadata, event_ns)
         telemetry = self._call.telemetry
         context = set_span_in_context(span)
-        if input_tokens is not None:
-            telemetry.token_usage.record(
-                input_tokens, {**metric_attrs, sc.GEN_AI_TOKEN_TYPE: sc.TOKEN_TYPE_INPUT}, context
-            )
-        if output_tokens is not None:
-            telemetry.token_usage.record(
-                output_tokens, {**metric_attrs, sc.GEN_AI_TOKEN_TYPE: sc.TOKEN_TYPE_OUTPUT}, context
-            )
+        telemetry.record_tokens(input_tokens, output_tokens, metric_attrs, context)
         totals = facts.extra_attributes if facts.extra_attributes is not None else {}
         totals[sc.GEN_AI_USAGE_INPUT_TOKENS] = self.input_tokens
         totals[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = self.output_tokens

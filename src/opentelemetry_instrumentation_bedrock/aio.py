@@ -16,14 +16,14 @@ from aiobotocore.response import AioStreamingBody
 from opentelemetry import context as otel_context
 from opentelemetry.trace import set_span_in_context
 
-from .bugs import report
+from .bugs import guard, report
 from .call import Call
 from .facts import ResponseFacts
 from .instruments import Telemetry
 from .operations import OPERATIONS
 from .operations.base import Operation, RequestInfo, apply_headers, response_metadata
 from .operations.invoke_model import InvokeModel
-from .patch import Patch, guard, wrap_stream
+from .patch import Patch, wrap_stream
 from .retries import CURRENT_CALL
 from .streaming import StreamObserver
 

@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 from types import TracebackType
-from typing import Optional
+from typing import Any, Callable, Optional
 
 _log = logging.getLogger("opentelemetry_instrumentation_bedrock")
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -86,7 +86,16 @@ def reset() -> None:
         _counts.clear()
 
 
-def shape_of(func: object) -> str:
+def guard(func: Callable[..., None], *args: Any, what: str = "failed to emit telemetry") -> None:
+    """Run one piece of our emission code (``call.finish``, ``call.fail``); never let it raise into
+    the user's call."""
+    try:
+        func(*args)
+    except Exception:
+        report(what, _shape_of(func))
+
+
+def _shape_of(func: object) -> str:
     """The call shape of a guarded bound method of a call (``call.finish``), if it has one."""
     owner = getattr(func, "__self__", None)
     shape = getattr(owner, "shape", None)

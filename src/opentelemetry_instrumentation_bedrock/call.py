@@ -152,14 +152,7 @@ class Call:
         # from a metric spike to the trace behind it.
         context = set_span_in_context(span)
         telemetry.client_duration.record(duration, metric_attrs, context)
-        if input_tokens is not None:
-            telemetry.token_usage.record(
-                input_tokens, {**metric_attrs, sc.GEN_AI_TOKEN_TYPE: sc.TOKEN_TYPE_INPUT}, context
-            )
-        if output_tokens is not None:
-            telemetry.token_usage.record(
-                output_tokens, {**metric_attrs, sc.GEN_AI_TOKEN_TYPE: sc.TOKEN_TYPE_OUTPUT}, context
-            )
+        telemetry.record_tokens(input_tokens, output_tokens, metric_attrs, context)
         if server_latency is not None:
             telemetry.server_duration.record(server_latency, metric_attrs, context)
         if first_chunk is not None:

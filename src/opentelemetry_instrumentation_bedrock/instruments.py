@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Optional
 
 from opentelemetry._logs import LoggerProvider, NoOpLogger, get_logger
+from opentelemetry.context import Context
 from opentelemetry.metrics import Counter, Histogram, Meter, MeterProvider, NoOpHistogram, get_meter
 from opentelemetry.trace import NoOpTracer, ProxyTracer, Tracer, TracerProvider, get_tracer
+from opentelemetry.util.types import AttributeValue
 
 from . import semconv as sc
 from .config import CaptureConfig
@@ -131,6 +133,23 @@ class Telemetry:
             description="Time to generate first token for successful responses.",
             explicit_bucket_boundaries_advisory=list(SERVER_TTFT_BUCKETS),
         )
+
+    def record_tokens(
+        self,
+        input_tokens: Optional[int],
+        output_tokens: Optional[int],
+        metric_attrs: dict[str, AttributeValue],
+        context: Context,
+    ) -> None:
+        """One ``gen_ai.client.token.usage`` point per token type reported (none for a missing count)."""
+        if input_tokens is not None:
+            self.token_usage.record(
+                input_tokens, {**metric_attrs, sc.GEN_AI_TOKEN_TYPE: sc.TOKEN_TYPE_INPUT}, context
+            )
+        if output_tokens is not None:
+            self.token_usage.record(
+                output_tokens, {**metric_attrs, sc.GEN_AI_TOKEN_TYPE: sc.TOKEN_TYPE_OUTPUT}, context
+            )
 
     def inert(self) -> bool:
         """True when nothing we emit could be kept: the tracer, the meter and (with content events on)

@@ -18,7 +18,7 @@ from opentelemetry.trace import SpanKind, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
 from . import semconv as sc
-from .bugs import report, shape_of
+from .bugs import guard, report
 from .call import Call
 from .content.assembly import Assembler
 from .endpoint import server_of
@@ -177,11 +177,3 @@ def wrap_stream(
         report("failed to wrap a response stream", call.shape())
     guard(call.finish, None, request_id)
     return result
-
-
-def guard(func: Callable[..., None], *args: Any) -> None:
-    """Run one piece of our emission code; never let it raise into the user's call."""
-    try:
-        func(*args)
-    except Exception:
-        report("failed to emit telemetry", shape_of(func))

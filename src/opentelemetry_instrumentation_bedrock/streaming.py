@@ -18,7 +18,7 @@ from weakref import WeakSet
 from opentelemetry.util.types import AttributeValue
 
 from . import semconv as sc
-from .bugs import report, shape_of
+from .bugs import guard, report
 from .call import Call
 from .content.assembly import Assembler
 from .facts import ResponseFacts
@@ -26,6 +26,8 @@ from .facts import ResponseFacts
 # Reads one event into the facts; True when the event carried model output (a text, tool-use or
 # reasoning delta). It may raise: the observer guards it.
 EventReader = Callable[[Mapping[str, Any], ResponseFacts], bool]
+
+_END = "failed to end a stream's span"  # what a failure while ending a stream is reported as
 
 # Streams not yet ended, so that those still open when the interpreter exits (a module-level variable
 # holding a stream the program broke out of) end before the SDK shuts its exporters down. Weak: a
@@ -125,7 +127,7 @@ class StreamObserver:
             self._done = True
             _open.discard(self)
             self._assemble()
-            _guard(self._call.finish, self.facts, self._request_id)
+            guard(self._call.finish, self.facts, self._request_id, what=_END)
 
     def fail(self, exc: BaseException) -> None:
         """Reading the stream raised ``exc`` (a mid-stream exception event, a reset, a timeout...)."""
@@ -133,7 +135,7 @@ class StreamObserver:
             self._done = True
             _open.discard(self)
             self._assemble()
-            _guard(self._call.fail, exc, self.facts, self._request_id)
+            guard(self._call.fail, exc, self.facts, self._request_id, what=_END)
 
     def close(self) -> None:
         """The user closed the stream: end now, status unset, with whatever usage is known."""
@@ -145,11 +147,4 @@ class StreamObserver:
             self._done = True
             _open.discard(self)
             self._assemble()
-            _guard(self._call.finish, self.facts, self._request_id, self._last_event)
-
-
-def _guard(func: Callable[..., None], *args: Any) -> None:
-    try:
-        func(*args)
-    except Exception:
-        report("failed to end a stream's span", shape_of(func))
+            guard(self._call.finish, self.facts, self._request_id, self._last_event, what=_END)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Optional
 
 from ..config import CaptureConfig
@@ -56,25 +57,15 @@ def request(body: Body, config: CaptureConfig) -> RequestContent:
         parts.message(as_mapping(m).get("role"), _content(as_mapping(m).get("content"), config))
         for m in as_list(body.get("messages"))
     ]
-    return RequestContent(system, messages, _tools(body.get("tools"), config))
+    return RequestContent(system, messages, parts.tool_definitions(body.get("tools"), config, _tool))
 
 
-def _tools(value: Any, config: CaptureConfig) -> Optional[list[dict[str, Any]]]:
-    if not isinstance(value, list):
-        return None
-    out = []
-    for tool in value:
-        item = as_mapping(tool)
-        kind = item.get("type")
-        definition: dict[str, Any] = {
-            "type": "function" if kind in (None, "custom") else kind,
-            "name": item.get("name"),
-        }
-        if config.tool_details and definition["type"] == "function":
-            definition["description"] = item.get("description")
-            definition["parameters"] = item.get("input_schema")
-        out.append(definition)
-    return out or None
+def _tool(item: Mapping[str, Any]) -> tuple[Any, Any, Any, Any]:
+    """Custom tools are functions; server tools (``web_search_...``) keep their type and have no schema."""
+    kind = item.get("type")
+    if kind in (None, "custom"):
+        return "function", item.get("name"), item.get("description"), item.get("input_schema")
+    return kind, item.get("name"), None, None
 
 
 def response(body: Body, config: CaptureConfig) -> list[Message]:

@@ -7,7 +7,6 @@ string it is; nothing here raises on odd input.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Optional
 
 from . import parts
@@ -33,12 +32,8 @@ class _Block:
 
 
 def _arguments(raw: str) -> Any:
-    if raw == "":
-        return None
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return raw
+    """Streamed arguments: none at all when no piece arrived, else JSON when they parse."""
+    return None if raw == "" else parts.json_or_text(raw)
 
 
 class Assembler:

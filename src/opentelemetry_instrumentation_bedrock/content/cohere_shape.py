@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from collections.abc import Mapping
+from typing import Any
 
 from ..config import CaptureConfig
 from ..facts import as_list, as_mapping
@@ -24,21 +25,13 @@ def request(body: Body, config: CaptureConfig) -> RequestContent:
         messages.append(parts.message(role, [parts.text(item.get("message"))]))
     messages.append(parts.message("user", [parts.text(body.get("message"))]))
     preamble = parts.text(body.get("preamble"))
-    return RequestContent([preamble] if preamble else None, messages, _tools(body.get("tools"), config))
+    return RequestContent(
+        [preamble] if preamble else None, messages, parts.tool_definitions(body.get("tools"), config, _tool)
+    )
 
 
-def _tools(value: Any, config: CaptureConfig) -> Optional[list[dict[str, Any]]]:
-    if not isinstance(value, list):
-        return None
-    out = []
-    for tool in value:
-        item = as_mapping(tool)
-        definition: dict[str, Any] = {"type": "function", "name": item.get("name")}
-        if config.tool_details:
-            definition["description"] = item.get("description")
-            definition["parameters"] = item.get("parameter_definitions")
-        out.append(definition)
-    return out or None
+def _tool(item: Mapping[str, Any]) -> tuple[Any, Any, Any, Any]:
+    return "function", item.get("name"), item.get("description"), item.get("parameter_definitions")
 
 
 def response(body: Body, config: CaptureConfig) -> list[Message]:

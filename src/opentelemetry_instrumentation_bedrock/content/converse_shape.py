@@ -101,22 +101,22 @@ def messages(value: Any, config: CaptureConfig) -> list[Message]:
 
 def tool_definitions(tool_config: Any, config: CaptureConfig) -> Optional[list[dict[str, Any]]]:
     """``toolConfig.tools``: names and types; descriptions and schemas only when asked for."""
-    tools = as_mapping(tool_config).get("tools")
-    if not isinstance(tools, list):
-        return None
-    out = []
-    for tool in tools:
-        tool_map = as_mapping(tool)
-        spec = as_mapping(tool_map.get("toolSpec"))
-        if spec:
-            definition: dict[str, Any] = {"type": "function", "name": spec.get("name")}
-            if config.tool_details:
-                definition["description"] = spec.get("description")
-                definition["parameters"] = as_mapping(spec.get("inputSchema")).get("json")
-            out.append(definition)
-        elif "systemTool" in tool_map:
-            out.append({"type": "system_tool", "name": as_mapping(tool_map["systemTool"]).get("name")})
-    return out or None
+    return parts.tool_definitions(as_mapping(tool_config).get("tools"), config, _tool)
+
+
+def _tool(item: Mapping[str, Any]) -> Optional[tuple[Any, Any, Any, Any]]:
+    """A ``toolSpec`` (a function) or a ``systemTool``; cache points and the like are not tools."""
+    spec = as_mapping(item.get("toolSpec"))
+    if spec:
+        return (
+            "function",
+            spec.get("name"),
+            spec.get("description"),
+            as_mapping(spec.get("inputSchema")).get("json"),
+        )
+    if "systemTool" in item:
+        return "system_tool", as_mapping(item["systemTool"]).get("name"), None, None
+    return None
 
 
 def request(body: Mapping[str, Any], config: CaptureConfig) -> RequestContent:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from typing import Any, Optional
 
 from ..config import CaptureConfig
@@ -40,15 +40,6 @@ def _image(url: Any, config: CaptureConfig) -> Optional[Part]:
     return parts.uri("image", None, url)
 
 
-def _arguments(raw: Any) -> Any:
-    if isinstance(raw, str):
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw
-    return raw
-
-
 def _message(value: Any, config: CaptureConfig) -> Message:
     msg = as_mapping(value)
     role = msg.get("role")
@@ -60,7 +51,9 @@ def _message(value: Any, config: CaptureConfig) -> Message:
         call_map = as_mapping(call)
         function = as_mapping(call_map.get("function"))
         found.append(
-            parts.tool_call(call_map.get("id"), function.get("name"), _arguments(function.get("arguments")))
+            parts.tool_call(
+                call_map.get("id"), function.get("name"), parts.json_or_text(function.get("arguments"))
+            )
         )
     if role == "tool":
         content = msg.get("content")
@@ -78,22 +71,17 @@ def request(body: Body, config: CaptureConfig) -> RequestContent:
             system += [p for p in _content(as_mapping(item).get("content"), config) if p is not None]
         else:
             messages.append(_message(item, config))
-    return RequestContent(system or None, messages, _tools(body.get("tools"), config))
+    return RequestContent(system or None, messages, parts.tool_definitions(body.get("tools"), config, _tool))
 
 
-def _tools(value: Any, config: CaptureConfig) -> Optional[list[dict[str, Any]]]:
-    if not isinstance(value, list):
-        return None
-    out = []
-    for tool in value:
-        item = as_mapping(tool)
-        function = as_mapping(item.get("function"))
-        definition: dict[str, Any] = {"type": item.get("type") or "function", "name": function.get("name")}
-        if config.tool_details:
-            definition["description"] = function.get("description")
-            definition["parameters"] = function.get("parameters")
-        out.append(definition)
-    return out or None
+def _tool(item: Mapping[str, Any]) -> tuple[Any, Any, Any, Any]:
+    function = as_mapping(item.get("function"))
+    return (
+        item.get("type") or "function",
+        function.get("name"),
+        function.get("description"),
+        function.get("parameters"),
+    )
 
 
 def response(body: Body, config: CaptureConfig) -> list[Message]:

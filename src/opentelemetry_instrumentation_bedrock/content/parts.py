@@ -7,12 +7,18 @@ returns a well-formed part or None. Binary content is never inlined unless the u
 from __future__ import annotations
 
 import base64
-from typing import Any, Optional
+import json
+from collections.abc import Mapping
+from typing import Any, Callable, Optional
 
 from ..config import CaptureConfig
+from ..facts import as_mapping
 
 Part = dict[str, Any]
 Message = dict[str, Any]
+# What a body schema says about one tool definition: (type, name, description, parameters), or None
+# when the entry is not a tool definition at all.
+ToolFields = Callable[[Mapping[str, Any]], Optional[tuple[Any, Any, Any, Any]]]
 
 _MIME = {
     "png": "image/png",
@@ -108,3 +114,34 @@ def _decoded_size(encoded: Optional[str]) -> Optional[int]:
 
 def message(role: Any, parts: list[Optional[Part]]) -> Message:
     return {"role": role if isinstance(role, str) else "user", "parts": [p for p in parts if p is not None]}
+
+
+def tool_definitions(value: Any, config: CaptureConfig, fields: ToolFields) -> Optional[list[dict[str, Any]]]:
+    """``gen_ai.tool.definitions`` from a body's list of tools: type and name always; description and
+    parameter schema only when the user asked for tool definition details."""
+    if not isinstance(value, list):
+        return None
+    out = []
+    for tool in value:
+        read = fields(as_mapping(tool))
+        if read is None:
+            continue
+        kind, name, description, parameters = read
+        definition: dict[str, Any] = {"type": kind, "name": name}
+        if config.tool_details:
+            if description is not None:
+                definition["description"] = description
+            if parameters is not None:
+                definition["parameters"] = parameters
+        out.append(definition)
+    return out or None
+
+
+def json_or_text(raw: Any) -> Any:
+    """Tool-call arguments: the JSON they hold when they parse, else exactly what the model sent."""
+    if not isinstance(raw, str):
+        return raw
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return raw

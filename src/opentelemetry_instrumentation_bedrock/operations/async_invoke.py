@@ -9,7 +9,7 @@ from typing import Any, Optional
 from .. import semconv as sc
 from ..facts import ResponseFacts, as_str
 from ..models.base import set_identity
-from .base import Operation, RequestInfo, model_id_of
+from .base import Attributes, Operation, RequestInfo, model_id_of
 
 
 class StartAsyncInvoke(Operation):
@@ -27,11 +27,11 @@ class StartAsyncInvoke(Operation):
 
 class GetAsyncInvoke(Operation):
     def parse_request(self, api_params: Mapping[str, Any]) -> Optional[RequestInfo]:
-        attrs = {}
+        attrs: Attributes = {}
         arn = as_str(api_params.get("invocationArn"))
         if arn is not None:
             attrs[sc.AWS_BEDROCK_ASYNC_INVOKE_ARN] = arn
-        return RequestInfo(sc.OP_GET_ASYNC_INVOKE, None, dict(attrs))
+        return RequestInfo(sc.OP_GET_ASYNC_INVOKE, None, attrs)
 
     def parse_response(
         self, info: RequestInfo, result: dict[str, Any], headers: Mapping[str, Any], facts: ResponseFacts

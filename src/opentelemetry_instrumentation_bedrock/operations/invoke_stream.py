@@ -4,11 +4,11 @@ whose ``bytes`` are the family's stream JSON; the last chunk carries Bedrock's t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, Optional
 
 from .. import semconv as sc
+from ..bodies import parse_json
 from ..content.assembly import Assembler
 from ..facts import ResponseFacts
 from ..models import GENERIC
@@ -39,10 +39,7 @@ def chunk_reader(family: ModelFamily, assembler: Optional[Assembler] = None) -> 
             return False
         if quick is not None and quick(raw):
             return True
-        try:
-            body = json.loads(raw)
-        except ValueError:  # not JSON (or not UTF-8): nothing to learn from this chunk
-            return False
+        body = parse_json(raw)  # None when not JSON (or not UTF-8): nothing to learn from this chunk
         if not isinstance(body, Mapping):
             return False
         output = read_chunk(body, facts)
