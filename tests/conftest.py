@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import boto3
 import pytest
@@ -110,14 +111,22 @@ def telemetry() -> Telemetry:
     return Telemetry()
 
 
-@pytest.fixture
-def instrumented(telemetry: Telemetry) -> Iterator[Telemetry]:
+@contextmanager
+def instrumentation(telemetry: Optional[Telemetry] = None, **kwargs: Any) -> Iterator[Telemetry]:
+    """Instrument into ``telemetry`` (a fresh one by default) for the block, then uninstrument."""
+    telemetry = telemetry if telemetry is not None else Telemetry()
     instrumentor = BedrockInstrumentor()
-    instrumentor.instrument(**telemetry.providers())
+    instrumentor.instrument(**telemetry.providers(), **kwargs)
     try:
         yield telemetry
     finally:
         instrumentor.uninstrument()
+
+
+@pytest.fixture
+def instrumented(telemetry: Telemetry) -> Iterator[Telemetry]:
+    with instrumentation(telemetry):
+        yield telemetry
 
 
 @pytest.fixture

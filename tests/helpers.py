@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 from opentelemetry.sdk.trace import ReadableSpan
@@ -97,3 +98,19 @@ def known_code(error: Any, code: str, operation: str) -> str:
         return code
     assert error[2] == ""
     return "EventStreamError"
+
+
+def all_telemetry_text(telemetry: Any) -> str:
+    """Every span (with its events), every metric point and every log record, as text to scan."""
+    texts = [span.to_json() for span in telemetry.spans()]
+    data = telemetry.reader.get_metrics_data()
+    texts.append(data.to_json() if data is not None else "")
+    texts += [str(record.body) + str(dict(record.attributes or {})) for record in telemetry.logs()]
+    return "\n".join(texts)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (for servers the integration tests start)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

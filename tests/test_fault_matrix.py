@@ -19,9 +19,9 @@ from bedrock_emulator import (
     invoke_body,
     invoke_stream_events,
 )
-from conftest import Telemetry
+from conftest import instrumentation
 from helpers import STREAM_EXCEPTIONS, known_code
-from opentelemetry_instrumentation_bedrock import BedrockInstrumentor, bugs
+from opentelemetry_instrumentation_bedrock import bugs
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 MESSAGES = [{"role": "user", "content": [{"text": "hi"}]}]
@@ -122,14 +122,9 @@ def test_fault(emu, make_client, operation, fault, reply, error_type, seen_befor
     emu.script(reply(operation))
     plain_seen, plain_error = run_operation(client, operation)
 
-    telemetry = Telemetry()
-    instrumentor = BedrockInstrumentor()
-    instrumentor.instrument(**telemetry.providers())
-    try:
+    with instrumentation() as telemetry:
         emu.script(reply(operation))
         seen, error = run_operation(client, operation)
-    finally:
-        instrumentor.uninstrument()
 
     assert (seen, error) == (plain_seen, plain_error)
     assert len(seen) == seen_before

@@ -16,8 +16,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, Callable
 
 import pytest
@@ -36,8 +34,8 @@ from bedrock_emulator import (  # noqa: E402
     invoke_body,
     invoke_stream_chunks,
 )
-from conftest import Telemetry  # noqa: E402
-from opentelemetry_instrumentation_bedrock import BedrockInstrumentor, bugs  # noqa: E402
+from conftest import Telemetry, instrumentation  # noqa: E402
+from opentelemetry_instrumentation_bedrock import bugs  # noqa: E402
 from opentelemetry_instrumentation_bedrock.facts import ResponseFacts  # noqa: E402
 from opentelemetry_instrumentation_bedrock.model_id import base_model_id  # noqa: E402
 from opentelemetry_instrumentation_bedrock.models import FAMILIES, GENERIC, family_for_id  # noqa: E402
@@ -225,17 +223,6 @@ def test_model_ids_never_break_family_lookup(model_id):
 # ----------------------------------------------------------------------------- end to end
 
 
-@contextmanager
-def instrumented(**kwargs: Any) -> Iterator[Telemetry]:
-    telemetry = Telemetry()
-    instrumentor = BedrockInstrumentor()
-    instrumentor.instrument(**telemetry.providers(), **kwargs)
-    try:
-        yield telemetry
-    finally:
-        instrumentor.uninstrument()
-
-
 def outcome(run: Callable[[], Any]) -> tuple[Any, Any]:
     """What the user saw: the value, or the exception's type and message."""
     try:
@@ -251,7 +238,7 @@ def compare(
     bugs.reset()  # per example, so a failure is reported against the example that caused it
     emu.script(reply())
     plain = outcome(run)
-    with instrumented(capture_content=capture) as telemetry:
+    with instrumentation(capture_content=capture) as telemetry:
         emu.script(reply())
         traced = outcome(run)
     assert traced == plain

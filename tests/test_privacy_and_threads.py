@@ -5,22 +5,13 @@ from __future__ import annotations
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from bedrock_emulator import Reply
+from helpers import all_telemetry_text
 
 SECRET_PROMPT = "zebra-prompt-7731"
 SECRET_SYSTEM = "walrus-system-4410"
 SECRET_ANSWER = "narwhal-answer-9902"
-
-
-def _all_telemetry_text(telemetry: Any) -> str:
-    parts = []
-    for span in telemetry.spans():
-        parts.append(span.to_json())
-    data = telemetry.reader.get_metrics_data()
-    parts.append(data.to_json() if data is not None else "")
-    return "\n".join(parts)
 
 
 def test_no_content_or_credentials_in_any_signal(instrumented, emu, client):
@@ -49,7 +40,7 @@ def test_no_content_or_credentials_in_any_signal(instrumented, emu, client):
         body=json.dumps({"system": SECRET_SYSTEM, "messages": [{"role": "user", "content": SECRET_PROMPT}]}),
     )
     assert len(instrumented.spans()) == 2
-    text = _all_telemetry_text(instrumented)
+    text = all_telemetry_text(instrumented)
     for secret in (SECRET_PROMPT, SECRET_SYSTEM, SECRET_ANSWER, "lookup", os.environ["AWS_ACCESS_KEY_ID"],
                    os.environ["AWS_SECRET_ACCESS_KEY"], "Authorization", "AWS4-HMAC-SHA256"):  # fmt: skip
         assert secret not in text, secret

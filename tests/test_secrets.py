@@ -15,20 +15,13 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from bedrock_emulator import BedrockEmulator, Reply
+from helpers import all_telemetry_text
 
 ACCESS_KEY = "AKIDSECRETSCANTEST01"
 SECRET_KEY = "secret-key-Zq81-never-in-telemetry"
 SESSION_TOKEN = "session-token-Xy77-never-in-telemetry"
 BEARER = "ABSKbedrock-api-key-Pw55-never-in-telemetry"
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
-
-
-def everything(telemetry) -> str:
-    parts = [span.to_json() for span in telemetry.spans()]
-    data = telemetry.reader.get_metrics_data()
-    parts.append(data.to_json() if data is not None else "")
-    parts += [str(record.body) + str(dict(record.attributes or {})) for record in telemetry.logs()]
-    return "\n".join(parts)
 
 
 def exercise(client, emu) -> None:
@@ -47,7 +40,7 @@ def exercise(client, emu) -> None:
 
 
 def scan(telemetry, secrets: list[str]) -> None:
-    text = everything(telemetry)
+    text = all_telemetry_text(telemetry)
     assert len(telemetry.spans()) == 4
     assert len(telemetry.logs()) == 4  # one inference-details event per call: the scan covered them
     assert "what are my credentials?" in text  # content capture really was on

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from helpers import free_port
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("BEDROCK_INTEGRATION") != "1", reason="integration tests run in tox -e integration"
@@ -33,12 +34,6 @@ for _event in client.converse_stream(modelId="amazon.nova-micro-v1:0",
                                      messages=[{"role": "user", "content": [{"text": "stream to phoenix"}]}])["stream"]:
     pass
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

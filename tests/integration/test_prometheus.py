@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 
 from bedrock_emulator import Reply
+from helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -28,12 +28,6 @@ DEPLOY = ROOT / "deploy"
 pytestmark = pytest.mark.skipif(
     os.environ.get("BEDROCK_INTEGRATION") != "1", reason="integration tests run in tox -e integration"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for(check: Any, timeout: float, what: str) -> Any:
