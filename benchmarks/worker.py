@@ -113,8 +113,8 @@ def cases(emulator_url: str) -> dict[str, Callable[[], None]]:
 def pass_through(calls: int) -> float:
     """Microseconds our wrapper adds to a call it does not handle (another service's operation), timed
     on the wrapper alone around a no-op original: the full-call benchmark cannot resolve one microsecond."""
-    from opentelemetry_instrumentation_bedrock.instruments import Telemetry
-    from opentelemetry_instrumentation_bedrock.patch import Patch
+    from opentelemetry_instrumentation_bedrock.hooks.botocore import Patch
+    from opentelemetry_instrumentation_bedrock.telemetry.instruments import Telemetry
 
     def original(client: Any, operation: str, params: Any) -> None:
         return None

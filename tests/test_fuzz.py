@@ -36,9 +36,9 @@ from bedrock_emulator import (  # noqa: E402
 )
 from conftest import Telemetry, instrumentation  # noqa: E402
 from opentelemetry_instrumentation_bedrock import bugs  # noqa: E402
-from opentelemetry_instrumentation_bedrock.facts import ResponseFacts  # noqa: E402
-from opentelemetry_instrumentation_bedrock.model_id import base_model_id  # noqa: E402
 from opentelemetry_instrumentation_bedrock.models import FAMILIES, GENERIC, family_for_id  # noqa: E402
+from opentelemetry_instrumentation_bedrock.telemetry.facts import ResponseFacts  # noqa: E402
+from opentelemetry_instrumentation_bedrock.wire.model_id import base_model_id  # noqa: E402
 
 BUDGET = int(os.environ.get("BEDROCK_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(

@@ -149,7 +149,7 @@ def test_endpoint_from_environment_variable(instrumented, emu, monkeypatch):
 
 
 def test_real_endpoint_address_and_default_port():
-    from opentelemetry_instrumentation_bedrock.endpoint import server_of
+    from opentelemetry_instrumentation_bedrock.wire.endpoint import server_of
 
     assert server_of("https://bedrock-runtime.us-east-1.amazonaws.com") == (
         "bedrock-runtime.us-east-1.amazonaws.com",

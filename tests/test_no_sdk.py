@@ -18,7 +18,7 @@ from opentelemetry.trace import NoOpTracerProvider
 
 from bedrock_emulator import Reply
 from opentelemetry_instrumentation_bedrock import BedrockInstrumentor, bugs
-from opentelemetry_instrumentation_bedrock.instruments import Telemetry
+from opentelemetry_instrumentation_bedrock.telemetry.instruments import Telemetry
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 MESSAGES = [{"role": "user", "content": [{"text": "no sdk here"}]}]

@@ -131,7 +131,7 @@ def test_request_parser_bug_means_plain_call(instrumented, emu, client, monkeypa
 
 
 def test_emission_bug_is_swallowed_and_span_still_ends(instrumented, emu, client, monkeypatch):
-    from opentelemetry_instrumentation_bedrock import call
+    from opentelemetry_instrumentation_bedrock.telemetry import call
 
     monkeypatch.setattr(call.Call, "_emit", _boom)
     result = client.converse(modelId=MODEL, messages=[{"role": "user", "content": [{"text": "x"}]}])
@@ -142,7 +142,7 @@ def test_emission_bug_is_swallowed_and_span_still_ends(instrumented, emu, client
 def test_emission_bug_on_error_path_keeps_the_users_exception(instrumented, emu, client, monkeypatch):
     from botocore.exceptions import ClientError
 
-    from opentelemetry_instrumentation_bedrock import call
+    from opentelemetry_instrumentation_bedrock.telemetry import call
 
     monkeypatch.setattr(call.Call, "_emit", _boom)
     emu.script(Reply.error("ValidationException", "bad"))
@@ -177,7 +177,7 @@ def test_non_string_model_id_goes_to_botocore_untouched(instrumented, emu, clien
 def test_failing_to_wrap_a_stream_hands_back_botocores_own(instrumented, emu, client, monkeypatch):
     from botocore.eventstream import EventStream
 
-    from opentelemetry_instrumentation_bedrock import patch
+    from opentelemetry_instrumentation_bedrock.hooks import botocore as patch
 
     def broken(*_args: Any) -> Any:
         raise RuntimeError("bug in our wrapper")

@@ -385,7 +385,7 @@ def test_invoke_chunk_bytes_are_identical(request, emu, client):
 
 
 def test_yields_the_very_objects_the_wrapped_stream_yields():
-    from opentelemetry_instrumentation_bedrock.streams import TracedEventStream
+    from opentelemetry_instrumentation_bedrock.wire.streams import TracedEventStream
 
     produced = [{"contentBlockDelta": {"delta": {"text": "x"}}}, {"messageStop": {"stopReason": "end_turn"}}]
 
@@ -426,7 +426,7 @@ def test_a_bug_in_the_event_reader_never_reaches_the_user(request, emu, client, 
     assert caplog.text.count("failed to read a stream event") == 1
     ((kind, times),) = bugs.counts().items()
     assert kind[:2] == ("failed to read a stream event", "RuntimeError")
-    assert kind[2].startswith("streaming.py:")  # the innermost line of ours (the reader was the test's)
+    assert kind[2].startswith("wire/streaming.py:")  # the innermost line of ours (the reader was the test's)
     assert kind[3] == "chat anthropic.claude-3-haiku-20240307-v1:0"
     assert times == len(CONVERSE_EVENTS)
 
@@ -458,7 +458,7 @@ def test_nothing_is_timed_after_close(instrumented, emu, client):
 
 
 def test_streams_still_open_at_exit_are_ended_by_the_exit_hook(instrumented, emu, client):
-    from opentelemetry_instrumentation_bedrock.streaming import end_open_streams
+    from opentelemetry_instrumentation_bedrock.wire.streaming import end_open_streams
 
     emu.script(Reply.stream(CONVERSE_EVENTS))
     stream = converse(client)

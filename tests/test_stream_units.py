@@ -11,13 +11,13 @@ from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import TracerProvider
 
-from opentelemetry_instrumentation_bedrock.call import Call
-from opentelemetry_instrumentation_bedrock.facts import ResponseFacts
-from opentelemetry_instrumentation_bedrock.instruments import Telemetry
 from opentelemetry_instrumentation_bedrock.models import GENERIC, anthropic, nova
 from opentelemetry_instrumentation_bedrock.operations.converse_stream import read_event
 from opentelemetry_instrumentation_bedrock.operations.invoke_stream import chunk_reader
-from opentelemetry_instrumentation_bedrock.streaming import StreamObserver
+from opentelemetry_instrumentation_bedrock.telemetry.call import Call
+from opentelemetry_instrumentation_bedrock.telemetry.facts import ResponseFacts
+from opentelemetry_instrumentation_bedrock.telemetry.instruments import Telemetry
+from opentelemetry_instrumentation_bedrock.wire.streaming import StreamObserver
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from opentelemetry_instrumentation_bedrock.facts import as_int, as_number, as_str_tuple
-from opentelemetry_instrumentation_bedrock.finish_reasons import normalize, normalize_all
-from opentelemetry_instrumentation_bedrock.model_id import base_model_id
 from opentelemetry_instrumentation_bedrock.models import family_for_id, resolve
+from opentelemetry_instrumentation_bedrock.telemetry.facts import as_int, as_number, as_str_tuple
+from opentelemetry_instrumentation_bedrock.telemetry.finish_reasons import normalize, normalize_all
+from opentelemetry_instrumentation_bedrock.wire.model_id import base_model_id
 
 
 @pytest.mark.parametrize(
@@ -163,8 +163,8 @@ def test_as_number_and_str_tuple():
     ],
 )  # fmt: skip
 def test_generic_reader_recognises_known_shapes(body, expected):
-    from opentelemetry_instrumentation_bedrock.facts import ResponseFacts
     from opentelemetry_instrumentation_bedrock.models import GENERIC
+    from opentelemetry_instrumentation_bedrock.telemetry.facts import ResponseFacts
 
     facts = ResponseFacts()
     GENERIC.parse_response(body, facts)

@@ -22,14 +22,14 @@ from typing import Any, Callable, Optional
 
 from opentelemetry.instrumentation.instrumentor import BaseInstrumentor  # type: ignore[attr-defined]
 
-from .coexist import quiet_other_instrumentations
 from .config import CaptureConfig
-from .instruments import Telemetry
+from .cost.pricing import Pricing
+from .hooks.botocore import Patch
+from .hooks.coexist import quiet_other_instrumentations
 from .package import _instruments
-from .patch import Patch
-from .pricing import Pricing
-from .streaming import register_exit_hook
+from .telemetry.instruments import Telemetry
 from .version import __version__
+from .wire.streaming import register_exit_hook
 
 __all__ = ["BedrockInstrumentor", "__version__"]
 
@@ -62,7 +62,7 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         register_exit_hook()
         self._restore_others = quiet_other_instrumentations()
         try:
-            from . import aio
+            from .hooks import aiobotocore as aio
         except ImportError:  # aiobotocore is optional: without it, nothing else changes
             return
         try:
@@ -77,7 +77,7 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             self._restore_others()
             self._restore_others = None
         if self._async_patch is not None:
-            from . import aio
+            from .hooks import aiobotocore as aio
 
             aio.uninstrument(self._async_patch)
             self._async_patch = None

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any, Optional
 
 from ..config import CaptureConfig
-from ..facts import as_list, as_mapping
+from ..telemetry.facts import as_list, as_mapping
 from . import parts
 from .assembly import Assembler
 from .parts import Message, Part

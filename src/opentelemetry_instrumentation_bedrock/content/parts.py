@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, Optional
 
 from ..config import CaptureConfig
-from ..facts import as_mapping
+from ..telemetry.facts import as_mapping
 
 Part = dict[str, Any]
 Message = dict[str, Any]

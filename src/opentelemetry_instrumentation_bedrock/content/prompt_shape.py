@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any, Callable
 
 from ..config import CaptureConfig
-from ..facts import as_mapping
+from ..telemetry.facts import as_mapping
 from . import parts
 from .assembly import Assembler
 from .parts import Message

@@ -15,9 +15,9 @@ from opentelemetry._logs import Logger, LogRecord, SeverityNumber
 from opentelemetry.trace import Span, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
-from .. import semconv as sc
 from ..bugs import report
 from ..config import CaptureConfig
+from ..telemetry import names as sc
 from .parts import Message
 from .request import RequestContent
 

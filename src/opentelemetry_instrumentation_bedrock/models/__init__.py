@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Optional
 
-from ..model_id import base_model_id
+from ..wire.model_id import base_model_id
 from . import (
     ai21,
     anthropic,

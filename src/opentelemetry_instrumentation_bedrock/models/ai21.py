@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..content import openai_shape as openai_content
 from ..content import prompt_shape
-from ..facts import ResponseFacts, as_mapping
+from ..telemetry.facts import ResponseFacts, as_mapping
 from . import openai_shape
 from .base import Attributes, Body, ModelFamily, chat, put_params, set_finish, set_identity, text_completion
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..content import anthropic_shape
-from ..facts import ResponseFacts, as_mapping
+from ..telemetry.facts import ResponseFacts, as_mapping
 from .base import (
     Attributes,
     Body,

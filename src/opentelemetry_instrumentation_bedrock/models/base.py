@@ -12,10 +12,10 @@ from typing import Any, Callable, Optional
 
 from opentelemetry.util.types import AttributeValue
 
-from .. import semconv as sc
 from ..content.shape import ContentShape
-from ..facts import ResponseFacts, as_float, as_int, as_str, as_str_tuple
-from ..finish_reasons import normalize_all
+from ..telemetry import names as sc
+from ..telemetry.facts import ResponseFacts, as_float, as_int, as_str, as_str_tuple
+from ..telemetry.finish_reasons import normalize_all
 
 Body = Mapping[str, Any]
 Attributes = dict[str, AttributeValue]

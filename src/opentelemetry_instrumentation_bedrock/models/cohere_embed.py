@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .. import semconv as sc
-from ..facts import as_int, as_str_tuple
+from ..telemetry import names as sc
+from ..telemetry.facts import as_int, as_str_tuple
 from .base import Attributes, Body, ModelFamily, embeddings
 
 

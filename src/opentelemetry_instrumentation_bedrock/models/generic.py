@@ -3,9 +3,9 @@ models, new families): read the common parameter names and the usage shapes Bedr
 
 from __future__ import annotations
 
-from .. import semconv as sc
 from ..content import generic_shape
-from ..facts import ResponseFacts, as_mapping
+from ..telemetry import names as sc
+from ..telemetry.facts import ResponseFacts, as_mapping
 from . import anthropic, cohere, llama, mistral, nova, openai_shape, titan
 from .base import Attributes, Body, ModelFamily, put_params, set_finish, set_identity
 

@@ -4,8 +4,8 @@ is ``generate_content``; the request's image count, size and seed are recorded. 
 
 from __future__ import annotations
 
-from .. import semconv as sc
-from ..facts import as_int, as_mapping
+from ..telemetry import names as sc
+from ..telemetry.facts import as_int, as_mapping
 from .base import Attributes, Body, ModelFamily, put_params
 
 

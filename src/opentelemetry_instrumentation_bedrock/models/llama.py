@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..content import prompt_shape
-from ..facts import ResponseFacts
+from ..telemetry.facts import ResponseFacts
 from .base import (
     Attributes,
     Body,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..content import openai_shape as openai_shape_content
 from ..content import prompt_shape
 from ..content.shape import ContentShape
-from ..facts import ResponseFacts, as_mapping
+from ..telemetry.facts import ResponseFacts, as_mapping
 from . import openai_shape
 from .base import Attributes, Body, ModelFamily, chat_unless_prompt, has_text, put_params, set_finish
 

@@ -3,8 +3,8 @@ token-count headers carry the usage, so the user's body stays untouched and noth
 
 from __future__ import annotations
 
-from .. import semconv as sc
-from ..facts import as_int, as_mapping
+from ..telemetry import names as sc
+from ..telemetry.facts import as_int, as_mapping
 from .base import Attributes, Body, ModelFamily, embeddings
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from .. import semconv as sc
-from ..agent_trace import AgentTrace
 from ..content.assembly import Assembler
-from ..facts import ResponseFacts, as_int, as_mapping, as_str
-from ..streaming import EventReader
+from ..telemetry import names as sc
+from ..telemetry.facts import ResponseFacts, as_int, as_mapping, as_str
+from ..wire.streaming import EventReader
+from .agent_trace import AgentTrace
 from .base import Attributes, Operation, RequestInfo
 
 SERVICE = "bedrock-agent-runtime"

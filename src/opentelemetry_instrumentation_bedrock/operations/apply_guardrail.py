@@ -8,9 +8,9 @@ import re
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from .. import semconv as sc
-from ..facts import ResponseFacts, as_int, as_mapping, as_str
-from ..guardrails import findings
+from ..telemetry import names as sc
+from ..telemetry.facts import ResponseFacts, as_int, as_mapping, as_str
+from ..telemetry.guardrails import findings
 from .base import Attributes, Operation, RequestInfo, guardrail_attributes
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from .. import semconv as sc
-from ..facts import ResponseFacts, as_str
 from ..models.base import set_identity
+from ..telemetry import names as sc
+from ..telemetry.facts import ResponseFacts, as_str
 from .base import Attributes, Operation, RequestInfo, model_id_of
 
 

@@ -7,12 +7,12 @@ from typing import Any, Optional
 
 from opentelemetry.util.types import AttributeValue
 
-from .. import semconv as sc
 from ..config import CaptureConfig
 from ..content.assembly import Assembler
 from ..content.request import RequestContent
-from ..facts import ResponseFacts, as_int, as_mapping, as_str
-from ..streaming import EventReader
+from ..telemetry import names as sc
+from ..telemetry.facts import ResponseFacts, as_int, as_mapping, as_str
+from ..wire.streaming import EventReader
 
 Attributes = dict[str, AttributeValue]
 

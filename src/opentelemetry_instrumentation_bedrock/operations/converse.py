@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from .. import semconv as sc
 from ..content import converse_shape
 from ..content.request import RequestContent
-from ..facts import ResponseFacts, as_int, as_mapping, as_str
-from ..finish_reasons import normalize
-from ..guardrails import note_trace
 from ..models.base import put_params, set_identity, set_usage
+from ..telemetry import names as sc
+from ..telemetry.facts import ResponseFacts, as_int, as_mapping, as_str
+from ..telemetry.finish_reasons import normalize
+from ..telemetry.guardrails import note_trace
 from .base import Attributes, Operation, RequestInfo, guardrail_attributes, model_id_of, request_context
 
 

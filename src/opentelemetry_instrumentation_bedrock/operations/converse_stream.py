@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from .. import semconv as sc
 from ..content import converse_shape
 from ..content.assembly import Assembler
-from ..facts import ResponseFacts, as_mapping
-from ..streaming import EventReader
+from ..telemetry import names as sc
+from ..telemetry.facts import ResponseFacts, as_mapping
+from ..wire.streaming import EventReader
 from .base import RequestInfo
 from .converse import Converse, response_facts, stop_reason
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from .. import semconv as sc
-from ..facts import ResponseFacts, as_int
+from ..telemetry import names as sc
+from ..telemetry.facts import ResponseFacts, as_int
 from .base import Operation, RequestInfo, model_id_of
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from .. import semconv as sc
-from ..bodies import drain, parse_json
 from ..bugs import report
 from ..content.request import RequestContent
-from ..facts import ResponseFacts
-from ..guardrails import note_action, note_trace
 from ..models import resolve
 from ..models.base import ModelFamily
+from ..telemetry import names as sc
+from ..telemetry.facts import ResponseFacts
+from ..telemetry.guardrails import note_action, note_trace
+from ..wire.bodies import drain, parse_json
 from .base import (
     Attributes,
     BodyReadFailed,

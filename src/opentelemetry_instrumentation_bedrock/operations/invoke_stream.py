@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from .. import semconv as sc
-from ..bodies import parse_json
 from ..content.assembly import Assembler
-from ..facts import ResponseFacts
 from ..models import GENERIC
 from ..models.base import ModelFamily
-from ..streaming import EventReader
+from ..telemetry import names as sc
+from ..telemetry.facts import ResponseFacts
+from ..wire.bodies import parse_json
+from ..wire.streaming import EventReader
 from .base import RequestInfo, apply_trailer
 from .invoke_model import InvokeModel, guardrail_in_body
 

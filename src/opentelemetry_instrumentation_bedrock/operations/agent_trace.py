@@ -22,9 +22,9 @@ from typing import Any, Optional
 from opentelemetry.trace import SpanKind, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
-from . import semconv as sc
-from .call import Call
-from .facts import ResponseFacts, as_int, as_mapping, as_str
+from ..telemetry import names as sc
+from ..telemetry.call import Call
+from ..telemetry.facts import ResponseFacts, as_int, as_mapping, as_str
 
 _log = logging.getLogger(__name__)
 

@@ -17,11 +17,11 @@ from weakref import WeakSet
 
 from opentelemetry.util.types import AttributeValue
 
-from . import semconv as sc
-from .bugs import guard, report
-from .call import Call
-from .content.assembly import Assembler
-from .facts import ResponseFacts
+from ..bugs import guard, report
+from ..content.assembly import Assembler
+from ..telemetry import names as sc
+from ..telemetry.call import Call
+from ..telemetry.facts import ResponseFacts
 
 # Reads one event into the facts; True when the event carried model output (a text, tool-use or
 # reasoning delta). It may raise: the observer guards it.

@@ -16,46 +16,14 @@ from typing import TYPE_CHECKING, Any, Optional
 from weakref import WeakKeyDictionary
 
 if TYPE_CHECKING:
-    from .call import Call
+    from ..telemetry.call import Call
 
-from .bugs import report
+from ..bugs import report
+from ..telemetry.attempts import Attempts, Failure
 
 CURRENT_CALL: ContextVar[Optional[Call]] = ContextVar("opentelemetry_bedrock_call", default=None)
 
-# Throttling as Bedrock (and botocore's retry logic) report it; any HTTP 429 counts too.
-THROTTLE_CODES = frozenset(
-    ("ThrottlingException", "TooManyRequestsException", "ServiceQuotaExceededException", "ThrottledException")
-)
-
 _DEFAULT_MAX_ATTEMPTS = {"legacy": 5, "standard": 3, "adaptive": 3}
-
-
-class Failure:
-    """One failed attempt: its number (1-based), error type, HTTP status, when it failed, and the
-    delay before the next attempt (None when there was none)."""
-
-    __slots__ = ("attempt", "delay_s", "error_type", "failed_ns", "status")
-
-    def __init__(self, attempt: int, error_type: str, status: Optional[int], failed_ns: int) -> None:
-        self.attempt = attempt
-        self.error_type = error_type
-        self.status = status
-        self.failed_ns = failed_ns
-        self.delay_s: Optional[float] = None
-
-    @property
-    def throttled(self) -> bool:
-        return self.status == 429 or self.error_type in THROTTLE_CODES
-
-
-class Attempts:
-    """The attempts of one call, filled by the handlers while botocore runs."""
-
-    __slots__ = ("count", "failures")
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.failures: list[Failure] = []
 
 
 def on_needs_retry(

@@ -12,12 +12,12 @@ from typing import Any, Optional
 from opentelemetry.trace import Span, Status, StatusCode, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
-from . import semconv as sc
-from .bugs import report
-from .content.request import RequestContent
+from ..bugs import report
+from ..content.request import RequestContent
+from . import names as sc
+from .attempts import Attempts
 from .facts import ResponseFacts
 from .instruments import Telemetry
-from .retries import Attempts
 
 
 class Call:

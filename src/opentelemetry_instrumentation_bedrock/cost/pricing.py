@@ -1,4 +1,4 @@
-"""Estimated cost of a call at on-demand list prices: an offline table (``data/prices.json``), which the
+"""Estimated cost of a call at on-demand list prices: an offline table (``cost/prices.json``), which the
 user can override or extend with a file or a keyword argument. No network, ever.
 
 Rates are USD per million tokens. A model missing from the table gets no cost (never zero).
@@ -14,13 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
-from .facts import ResponseFacts, as_number
-from .model_id import base_model_id
+from ..telemetry.facts import ResponseFacts, as_number
+from ..wire.model_id import base_model_id
 
 _log = logging.getLogger(__name__)
 
 PRICES_FILE_ENV = "OTEL_INSTRUMENTATION_BEDROCK_PRICES_FILE"
-_BUILTIN = Path(__file__).parent / "data" / "prices.json"
+_BUILTIN = Path(__file__).parent / "prices.json"
 _RATES = ("input", "output", "cache_read", "cache_write")
 
 

@@ -17,18 +17,18 @@ from opentelemetry.instrumentation.utils import is_instrumentation_enabled
 from opentelemetry.trace import SpanKind, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
-from . import semconv as sc
-from .bugs import guard, report
-from .call import Call
-from .content.assembly import Assembler
-from .endpoint import server_of
-from .facts import ResponseFacts
-from .instruments import Telemetry
-from .operations import OPERATIONS
-from .operations.base import BodyReadFailed, Operation, RequestInfo, response_context, response_metadata
+from ..bugs import guard, report
+from ..content.assembly import Assembler
+from ..operations import OPERATIONS
+from ..operations.base import BodyReadFailed, Operation, RequestInfo, response_context, response_metadata
+from ..telemetry import names as sc
+from ..telemetry.call import Call
+from ..telemetry.facts import ResponseFacts
+from ..telemetry.instruments import Telemetry
+from ..wire.endpoint import server_of
+from ..wire.streaming import StreamObserver
+from ..wire.streams import TracedEventStream
 from .retries import CURRENT_CALL, retry_settings
-from .streaming import StreamObserver
-from .streams import TracedEventStream
 
 MakeApiCall = Callable[[Any, str, Mapping[str, Any]], Any]
 

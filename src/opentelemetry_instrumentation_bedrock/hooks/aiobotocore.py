@@ -16,16 +16,16 @@ from aiobotocore.response import AioStreamingBody
 from opentelemetry import context as otel_context
 from opentelemetry.trace import set_span_in_context
 
-from .bugs import guard, report
-from .call import Call
-from .facts import ResponseFacts
-from .instruments import Telemetry
-from .operations import OPERATIONS
-from .operations.base import Operation, RequestInfo, apply_headers, response_metadata
-from .operations.invoke_model import InvokeModel
-from .patch import Patch, wrap_stream
+from ..bugs import guard, report
+from ..operations import OPERATIONS
+from ..operations.base import Operation, RequestInfo, apply_headers, response_metadata
+from ..operations.invoke_model import InvokeModel
+from ..telemetry.call import Call
+from ..telemetry.facts import ResponseFacts
+from ..telemetry.instruments import Telemetry
+from ..wire.streaming import StreamObserver
+from .botocore import Patch, wrap_stream
 from .retries import CURRENT_CALL
-from .streaming import StreamObserver
 
 
 class AsyncPatch(Patch):

@@ -10,11 +10,11 @@ from opentelemetry.metrics import Counter, Histogram, Meter, MeterProvider, NoOp
 from opentelemetry.trace import NoOpTracer, ProxyTracer, Tracer, TracerProvider, get_tracer
 from opentelemetry.util.types import AttributeValue
 
-from . import semconv as sc
-from .config import CaptureConfig
-from .content.record import ContentRecorder
-from .pricing import Pricing
-from .version import __version__
+from ..config import CaptureConfig
+from ..content.record import ContentRecorder
+from ..cost.pricing import Pricing
+from ..version import __version__
+from . import names as sc
 
 INSTRUMENTATION_NAME = "opentelemetry_instrumentation_bedrock"
 
