@@ -197,16 +197,20 @@ def test_compose_stack_config_is_valid():
         assert all(port.startswith("127.0.0.1:") for port in service.get("ports", []))
 
 
-def test_alert_rules_pass_promtool():
+@pytest.mark.parametrize(
+    "rules", ["bedrock-alerts.yml", "bedrock-alerts-v1.41.yml"], ids=["latest", "v1.41-compat"]
+)
+def test_alert_rules_pass_promtool(rules):
+    """Both rule files (latest names; v1.41.0 names for the compatibility mode) load and pass their unit
+    tests, in which each alert fires where it should and stays silent otherwise."""
     promtool = binary("promtool")
-    rules = DEPLOY / "prometheus"
-    check = subprocess.run(
-        [promtool, "check", "rules", "bedrock-alerts.yml"], cwd=rules, capture_output=True, text=True
-    )
+    folder = DEPLOY / "prometheus"
+    check = subprocess.run([promtool, "check", "rules", rules], cwd=folder, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "SUCCESS: 6 rules found" in check.stdout
     unit = subprocess.run(
-        [promtool, "test", "rules", "bedrock-alerts.test.yml"], cwd=rules, capture_output=True, text=True
-    )
+        [promtool, "test", "rules", rules.replace(".yml", ".test.yml")],
+        cwd=folder, capture_output=True, text=True,
+    )  # fmt: skip
     assert unit.returncode == 0, unit.stdout + unit.stderr
     assert "SUCCESS" in unit.stdout
