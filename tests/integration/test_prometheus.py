@@ -273,7 +273,7 @@ def test_compose_stack_config_is_valid():
     compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
     assert set(compose["services"]) == {"jaeger", "prometheus", "grafana"}
     mounts = [v.split(":")[0] for svc in compose["services"].values() for v in svc.get("volumes", [])]
-    assert len(mounts) == 4
+    assert len(mounts) == 5
     for source in mounts:
         assert (DEPLOY / source).exists(), source
     for service in compose["services"].values():
