@@ -1,7 +1,8 @@
 """An app run under ``opentelemetry-instrument`` by the Prometheus integration test: a few Bedrock calls
 against the emulator (URL in AWS_ENDPOINT_URL_BEDROCK_RUNTIME and AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME),
 then it waits, serving /metrics, until its stdin closes. The test scripts the emulator's odd answers: one
-throttled haiku attempt, a nova answer with a prompt-cache read, a refused embedding."""
+throttled haiku attempt, a nova answer with prompt-cache reads and writes, a refused llama call, a refused
+embedding."""
 
 import json
 import sys
@@ -16,6 +17,7 @@ agents = boto3.client("bedrock-agent-runtime", config=config)
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 NOVA = "amazon.nova-micro-v1:0"
 EMBED = "amazon.titan-embed-text-v2:0"
+LLAMA = "meta.llama3-2-1b-instruct-v1:0"
 for question in ("one", "two words", "three words here"):
     client.converse(modelId=MODEL, messages=[{"role": "user", "content": [{"text": question}]}])
 client.converse(modelId=NOVA, messages=[{"role": "user", "content": [{"text": "a cached prompt"}]}])
@@ -25,6 +27,10 @@ for question in ("stream one", "stream two please"):
     )["stream"]:
         pass
 client.converse(modelId=MODEL, messages=[{"role": "user", "content": [{"text": "throttled once"}]}])
+try:
+    client.converse(modelId=LLAMA, messages=[{"role": "user", "content": [{"text": "refused"}]}])
+except ClientError:
+    pass
 for text in ("refused", "embed these four words"):
     try:
         client.invoke_model(modelId=EMBED, body=json.dumps({"inputText": text, "dimensions": 256}))

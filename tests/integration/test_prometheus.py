@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -58,6 +59,7 @@ def binary(name: str) -> str:
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 NOVA = "amazon.nova-micro-v1:0"
 EMBED = "amazon.titan-embed-text-v2:0"
+LLAMA = "meta.llama3-2-1b-instruct-v1:0"
 # The nova answer metrics_app.py gets first: Bedrock's inputTokens excludes the prompt-cache tokens.
 CACHED = {"inputTokens": 10, "outputTokens": 5, "cacheReadInputTokens": 2000, "cacheWriteInputTokens": 300}
 # List prices, USD per million tokens (input, output), as shipped in cost/prices.json; nova-micro's cache
@@ -88,6 +90,7 @@ def app(emu, mode, tmp_path):
     emu.script(
         Reply.json(converse_body((0, 0), latency_ms=120) | {"usage": CACHED}, usage=(10, 5)), model=NOVA
     )
+    emu.script(Reply.error("ValidationException", "bad input"), model=LLAMA)
     emu.script(Reply.error("ValidationException", "bad input"), model=EMBED)
     port = free_port()
     instrument = shutil.which("opentelemetry-instrument", path=str(Path(sys.executable).parent))
@@ -153,16 +156,24 @@ def scalar(base: str, promql: str) -> float:
     return float(sample["value"][1])
 
 
+def documented_promql() -> list[str]:
+    """The queries in docs/backends.md's ```promql block, one a line."""
+    text = (ROOT / "docs" / "backends.md").read_text()
+    (block,) = re.findall(r"```promql\n(.*?)```", text, re.S)
+    return [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
+
+
 def test_promql_over_scraped_metrics(emu, prometheus, mode):
     wait_for(
         lambda: query(prometheus, "gen_ai_client_inference_usage_input_tokens_total"), 30, "the first scrape"
     )
     time.sleep(4)  # a few more scrapes, so rate() over 1m has two samples
-    # What the emulator served: 7 model calls (one haiku attempt throttled first), a refused and a
-    # served embedding, one agent invocation whose trace holds two model calls (usage 320/70 in all).
-    assert [(s.operation, s.status) for s in emu.served if s.status != 200] == [
-        ("converse", 429),
-        ("invoke", 400),
+    # What the emulator served: 7 model calls (one haiku attempt throttled first) and a refused one, a
+    # refused and a served embedding, an agent invocation whose trace holds two model calls (320/70).
+    assert [(s.model_id, s.status) for s in emu.served if s.status != 200] == [
+        (HAIKU, 429),
+        (LLAMA, 400),
+        (EMBED, 400),
     ]
     served = [s for s in emu.served if s.status == 200]
     model_calls = [s for s in served if s.operation in ("converse", "converse-stream")]
@@ -182,7 +193,13 @@ def test_promql_over_scraped_metrics(emu, prometheus, mode):
     assert scalar(prometheus, "sum(gen_ai_client_inference_operation_input_tokens_sum)") == expected_input
     assert scalar(prometheus, "sum(gen_ai_client_inference_operation_output_tokens_count)") == 9
 
-    assert scalar(prometheus, "sum(gen_ai_client_inference_duration_seconds_count)") == 7
+    model_calls_by_error = query(
+        prometheus, "sum by (error_type) (gen_ai_client_inference_duration_seconds_count)"
+    )  # fmt: skip
+    assert {c["metric"].get("error_type", ""): float(c["value"][1]) for c in model_calls_by_error} == {
+        "": 7,
+        "ValidationException": 1,
+    }
     assert scalar(prometheus, "sum(gen_ai_invoke_agent_duration_seconds_count)") == 1
     embeddings = query(
         prometheus, 'sum by (error_type) (gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name="embeddings"})'
@@ -191,7 +208,7 @@ def test_promql_over_scraped_metrics(emu, prometheus, mode):
         "": 1,
         "ValidationException": 1,
     }
-    assert scalar(prometheus, ALL_CALLS) == 10
+    assert scalar(prometheus, ALL_CALLS) == 11
     quantile = "histogram_quantile({}, sum by (le) (gen_ai_client_inference_duration_seconds_bucket))"
     p50, p95 = scalar(prometheus, quantile.format(0.5)), scalar(prometheus, quantile.format(0.95))
     assert 0 < p50 <= 0.16  # loopback calls; the throttled call's back-off lands in the tail
@@ -234,22 +251,27 @@ def test_promql_over_scraped_metrics(emu, prometheus, mode):
         assert scalar(prometheus, f"sum({v141.format('output')})") == expected_output
         embedding_tokens = 'sum(gen_ai_client_token_usage_sum{gen_ai_operation_name="embeddings"})'
         assert scalar(prometheus, embedding_tokens) == embedding.usage[0]
-        assert scalar(prometheus, "sum(gen_ai_client_operation_duration_seconds_count)") == 10
+        assert scalar(prometheus, "sum(gen_ai_client_operation_duration_seconds_count)") == 11
         assert scalar(prometheus, "sum(gen_ai_client_operation_time_to_first_chunk_seconds_count)") == 3
         model_seconds = 'sum(gen_ai_client_operation_duration_seconds_sum{gen_ai_operation_name="chat"})'
         assert scalar(prometheus, model_seconds) == pytest.approx(
             scalar(prometheus, "sum(gen_ai_client_inference_duration_seconds_sum)"), rel=1e-12
         )
 
-    # Every dashboard expression evaluates and returns data: the app made every kind of call the
-    # dashboard shows but guardrail interventions.
+    # Every dashboard expression, and every query docs/backends.md shows, evaluates and returns data:
+    # the app made every kind of call they show but guardrail interventions.
     dashboard = json.loads((DEPLOY / "grafana" / "bedrock-dashboard.json").read_text())
-    for panel in dashboard["panels"]:
-        for target in panel["targets"]:
-            expr = target["expr"].replace("$__rate_interval", "1m")
-            result = query(prometheus, expr)
-            if "aws_bedrock_guardrail_interventions_total" not in expr:
-                assert result, f"{panel['title']}: {expr}"
+    expressions = [
+        (panel["title"], target["expr"].replace("$__rate_interval", "1m"))
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+    ]
+    expressions += [("docs/backends.md", line) for line in documented_promql()]
+    assert len(expressions) == 28 + 14
+    for where, expr in expressions:
+        result = query(prometheus, expr)
+        if "aws_bedrock_guardrail_interventions_total" not in expr:
+            assert result, f"{where}: {expr}"
 
     # The alert rules load and evaluate without errors.
     rules = json.loads(urllib.request.urlopen(f"{prometheus}/api/v1/rules", timeout=10).read())
