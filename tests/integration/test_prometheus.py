@@ -1,7 +1,10 @@
 """A real Prometheus scrapes an app instrumented with zero code (``opentelemetry-instrument``, metrics
 through opentelemetry-exporter-prometheus); PromQL through its HTTP API returns the exact token sums the
-emulator reported, latency quantiles, and the throttle count; every dashboard expression and alert rule
-evaluates. Runs in ``tox -e integration`` (``BEDROCK_INTEGRATION=1``), which needs the ``prometheus`` and
+emulator reported (cache reads and writes included), the exact number of model, agent and other calls,
+latency quantiles, the throttle count and the cost per model, on the latest GenAI metric names; in the
+compatibility mode (``OTEL_INSTRUMENTATION_BEDROCK_SEMCONV_COMPAT=v1.41``) the v1.41.0 names carry the
+same values. Every dashboard expression, every query in docs/backends.md and both alert rule files
+evaluate. Runs in ``tox -e integration`` (``BEDROCK_INTEGRATION=1``), which needs the ``prometheus`` and
 ``promtool`` binaries (Debian package ``prometheus``; CI installs it)."""
 
 from __future__ import annotations
