@@ -38,14 +38,54 @@ STREAM_EXCEPTIONS = [
 ]
 
 
+TOKEN_HISTOGRAMS = {
+    "input": "gen_ai.client.inference.operation.input_tokens",
+    "output": "gen_ai.client.inference.operation.output_tokens",
+}
+USAGE_COUNTERS = {
+    "input": "gen_ai.client.inference.usage.input_tokens",
+    "output": "gen_ai.client.inference.usage.output_tokens",
+    "cache_read": "gen_ai.client.inference.usage.cache_read.input_tokens",
+    "cache_write": "gen_ai.client.inference.usage.cache_write.input_tokens",
+    "reasoning": "gen_ai.client.inference.usage.reasoning.output_tokens",
+}
+
+
 def token_points(telemetry: Any) -> dict[str, Any]:
-    """Token usage points keyed by ``gen_ai.token.type``; fails on duplicates."""
+    """The per-operation token histogram points keyed by kind (``input``/``output``); fails on more
+    than one point per kind."""
     out: dict[str, Any] = {}
-    for point in telemetry.points("gen_ai.client.token.usage"):
-        kind = point.attributes["gen_ai.token.type"]
-        assert kind not in out, f"two {kind} points"
-        out[kind] = point
+    for kind, name in TOKEN_HISTOGRAMS.items():
+        points = telemetry.points(name)
+        assert len(points) <= 1, f"{len(points)} {kind} points"
+        if points:
+            out[kind] = points[0]
     return out
+
+
+def usage_totals(telemetry: Any) -> dict[str, int]:
+    """The usage counters' totals by kind (all of them carry ``gen_ai.token.modality=unknown``)."""
+    out: dict[str, int] = {}
+    for kind, name in USAGE_COUNTERS.items():
+        points = telemetry.points(name)
+        for point in points:
+            assert point.attributes["gen_ai.token.modality"] == "unknown"
+        if points:
+            out[kind] = sum(p.value for p in points)
+    return out
+
+
+def token_sums(telemetry: Any) -> dict[str, int]:
+    """Input/output token totals from the per-operation histograms, checked against the usage
+    counters (the two must agree exactly)."""
+    sums: dict[str, int] = {}
+    for kind, name in TOKEN_HISTOGRAMS.items():
+        points = telemetry.points(name)
+        if points:
+            sums[kind] = sum(p.sum for p in points)
+    totals = usage_totals(telemetry)
+    assert {k: v for k, v in totals.items() if k in TOKEN_HISTOGRAMS} == sums, (totals, sums)
+    return sums
 
 
 def only_point(telemetry: Any, name: str) -> Any:

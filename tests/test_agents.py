@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from opentelemetry.trace import SpanKind, StatusCode
 
 from bedrock_emulator import AGENT_MODEL, Reply, agent_events, event, exception_event
-from helpers import attrs, botocore_knows, only_point, shape_has
+from helpers import attrs, botocore_knows, only_point, shape_has, token_points, token_sums, usage_totals
 
 AGENT = "AGENT12345"
 KB = "KB12345678"
@@ -40,7 +40,7 @@ def test_invoke_agent_with_its_trace_as_child_spans(instrumented, emu, agents):
     events = invoke(agents)
     assert [next(iter(e)) for e in events] == ["trace"] * 9 + ["chunk"]
     by_name = {s.name: s for s in instrumented.spans() if s.name != "chat " + AGENT_MODEL}
-    agent = by_name[f"invoke_agent {AGENT}"]
+    agent = by_name["invoke_agent"]  # the conventions name it by agent name, which the request lacks
     assert agent.kind is SpanKind.CLIENT
     assert agent.status.status_code is StatusCode.UNSET
     agent_attrs = attrs(agent)
@@ -74,13 +74,26 @@ def test_invoke_agent_with_its_trace_as_child_spans(instrumented, emu, agents):
     assert round((lookup.end_time - lookup.start_time) / 1e9, 3) == 0.3
 
     # Inner model calls are token usage; the agent span's totals are not counted twice.
-    tokens = {
-        p.attributes["gen_ai.token.type"]: (p.sum, p.count)
-        for p in instrumented.points("gen_ai.client.token.usage")
-    }
+    tokens = {kind: (p.sum, p.count) for kind, p in token_points(instrumented).items()}
     assert tokens == {"input": (320, 2), "output": (70, 2)}
-    duration = only_point(instrumented, "gen_ai.client.operation.duration")
+    assert usage_totals(instrumented) == {"input": 320, "output": 70}
+    # An agent call is not inference: its duration is the agent metric's, and nothing else's.
+    duration = only_point(instrumented, "gen_ai.invoke_agent.duration")
     assert (duration.count, duration.attributes["gen_ai.operation.name"]) == (1, "invoke_agent")
+    assert duration.sum == pytest.approx((agent.end_time - agent.start_time) / 1e9, abs=0.002)
+    for name in ("gen_ai.client.inference.duration", "gen_ai.client.operation.duration",
+                 "gen_ai.client.inference.time_to_first_chunk", "gen_ai.client.inference.time_per_output_chunk"):  # fmt: skip
+        assert instrumented.points(name) == [], name
+    # Two model invocations and one tool call (the knowledge-base lookup is not a client-side tool).
+    calls = only_point(instrumented, "gen_ai.invoke_agent.inference_calls")
+    tools = only_point(instrumented, "gen_ai.invoke_agent.tool_calls")
+    assert (calls.sum, calls.count, tools.sum, tools.count) == (2, 1, 1, 1)
+    tool_duration = only_point(instrumented, "gen_ai.execute_tool.duration")
+    assert tool_duration.sum == pytest.approx(0.2)
+    assert dict(tool_duration.attributes) == {
+        "gen_ai.operation.name": "execute_tool", "gen_ai.provider.name": "aws.bedrock",
+        "gen_ai.tool.name": "get_weather", "gen_ai.tool.type": "extension",
+    }  # fmt: skip
     # Prompts, raw responses, tool parameters and retrieved text never reach the telemetry.
     everything = json.dumps([dict(s.attributes) for s in instrumented.spans()])
     for secret in ("never recorded", "Paris", "wear layers", "sunny"):
@@ -91,9 +104,13 @@ def test_invoke_agent_without_trace(instrumented, emu, agents):
     events = invoke(agents, trace=False)
     assert [next(iter(e)) for e in events] == ["chunk"]
     span = instrumented.span()
-    assert span.name == f"invoke_agent {AGENT}"
+    assert span.name == "invoke_agent"
     assert "gen_ai.usage.input_tokens" not in span.attributes
-    assert instrumented.points("gen_ai.client.token.usage") == []
+    assert token_sums(instrumented) == {}
+    # Without a trace the numbers of inference and tool calls are unknown: no point, never a zero.
+    assert instrumented.points("gen_ai.invoke_agent.inference_calls") == []
+    assert instrumented.points("gen_ai.invoke_agent.tool_calls") == []
+    assert only_point(instrumented, "gen_ai.invoke_agent.duration").count == 1
 
 
 def test_invoke_agent_mid_stream_error(instrumented, emu, agents):
@@ -150,9 +167,24 @@ def test_retrieve(instrumented, emu, agents):
     assert span.name == f"retrieval {KB}"
     assert {k: v for k, v in attrs(span).items() if k.startswith(("gen_ai.", "aws.bedrock.k", "aws.bedrock.retrieval"))} == {
         "gen_ai.operation.name": "retrieval", "gen_ai.provider.name": "aws.bedrock",
-        "aws.bedrock.knowledge_base.id": KB, "gen_ai.data_source.id": KB, "gen_ai.request.top_k": 3.0,
+        "aws.bedrock.knowledge_base.id": KB, "gen_ai.data_source.id": KB, "gen_ai.retrieval.top_k": 3,
         "aws.bedrock.retrieval.result_count": 3,
     }  # fmt: skip
+    # Retrieval is a GenAI operation but not inference.
+    assert (
+        only_point(instrumented, "gen_ai.client.operation.duration").attributes["gen_ai.operation.name"]
+        == "retrieval"
+    )
+    assert instrumented.points("gen_ai.client.inference.duration") == []
+
+
+def test_retrieve_in_the_compatibility_mode(capture, emu, agents):
+    telemetry = capture(semconv_compat="v1.41")
+    agents.retrieve(knowledgeBaseId=KB, retrievalQuery={"text": "q"},
+                    retrievalConfiguration={"vectorSearchConfiguration": {"numberOfResults": 3}})  # fmt: skip
+    span_attrs = attrs(telemetry.span())
+    assert (span_attrs["gen_ai.retrieval.top_k"], span_attrs["gen_ai.request.top_k"]) == (3, 3)
+    assert type(span_attrs["gen_ai.request.top_k"]) is int
 
 
 def test_retrieve_query_text_only_with_capture(capture, emu, agents):
@@ -190,7 +222,7 @@ def test_retrieve_and_generate_stream(instrumented, emu, agents):
         "rag-session-2",
         2,
     )
-    assert only_point(instrumented, "gen_ai.client.operation.time_per_output_chunk").count == 8
+    assert only_point(instrumented, "gen_ai.client.inference.time_per_output_chunk").count == 8
 
 
 def test_retrieve_and_generate_stream_event_identity(request, emu, agents):

@@ -66,7 +66,7 @@ def test_one_genai_span_and_one_set_of_metrics(all_three, emu, client, make_clie
     assert [(s.name, s.instrumentation_scope.name) for s in spans] == [(f"chat {MODEL}", OURS)] * 2
     assert len(all_three.spans()) == 2  # and no AWS SDK span for the Bedrock calls either
     scopes = genai_metric_scopes(all_three)
-    assert scopes["gen_ai.client.operation.duration"] == {OURS}
+    assert scopes["gen_ai.client.inference.duration"] == {OURS}
     assert scopes["gen_ai.client.token.usage"] == {OURS}
 
     # Agents too: one span for the agent call (ours) and its rebuilt children, nothing from the others.

@@ -77,20 +77,16 @@ def check(telemetry: Any, emu: Any, calls: list[tuple[int, str, str, str]], text
         assert "".join(p["content"] for p in output["parts"] if p["type"] == "text") == texts[index]
         assert span.parent is None
     for position, kind in enumerate(("input", "output")):
-        points = [
-            p
-            for p in telemetry.points("gen_ai.client.token.usage")
-            if p.attributes["gen_ai.token.type"] == kind
-        ]
+        points = telemetry.points(f"gen_ai.client.inference.operation.{kind}_tokens")
         assert len(points) == len(calls)  # one series per model id, each with exactly its call's figure
         for point in points:
             assert (point.count, point.sum) == (
                 1,
                 served[point.attributes["gen_ai.request.model"]].usage[position],
             )
-    durations = telemetry.points("gen_ai.client.operation.duration")
+    durations = telemetry.points("gen_ai.client.inference.duration")
     assert sum(p.count for p in durations) == len(calls)
-    ttfc = telemetry.points("gen_ai.client.operation.time_to_first_chunk")
+    ttfc = telemetry.points("gen_ai.client.inference.time_to_first_chunk")
     assert sum(p.count for p in ttfc) == sum(1 for c in calls if c[1].endswith("stream"))
 
 

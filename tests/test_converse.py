@@ -11,7 +11,16 @@ from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
 from opentelemetry.trace import SpanKind, StatusCode
 
 from bedrock_emulator import Reply, converse_body
-from helpers import DURATION_BUCKETS, TOKEN_BUCKETS, attrs, botocore_knows, only_point, token_points
+from helpers import (
+    DURATION_BUCKETS,
+    TOKEN_BUCKETS,
+    attrs,
+    botocore_knows,
+    only_point,
+    token_points,
+    token_sums,
+    usage_totals,
+)
 from opentelemetry_instrumentation_bedrock import BedrockInstrumentor
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -67,7 +76,7 @@ def test_metrics_exact_points(instrumented, emu, client):
         "server.address": "127.0.0.1",
         "server.port": emu.port,
     }
-    duration = only_point(instrumented, "gen_ai.client.operation.duration")
+    duration = only_point(instrumented, "gen_ai.client.inference.duration")
     assert dict(duration.attributes) == common
     assert duration.count == 1
     assert 0 < duration.sum < 5
@@ -77,23 +86,33 @@ def test_metrics_exact_points(instrumented, emu, client):
     assert set(tokens) == {"input", "output"}
     assert (tokens["input"].sum, tokens["input"].count) == (30, 1)
     assert (tokens["output"].sum, tokens["output"].count) == (12, 1)
-    assert dict(tokens["output"].attributes) == {**common, "gen_ai.token.type": "output"}
+    assert dict(tokens["output"].attributes) == common  # no modality on the per-operation histograms
     assert tuple(tokens["input"].explicit_bounds) == TOKEN_BUCKETS
+    assert usage_totals(instrumented) == {"input": 30, "output": 12}
+    for kind in ("input", "output"):
+        (point,) = instrumented.points(f"gen_ai.client.inference.usage.{kind}_tokens")
+        assert dict(point.attributes) == {**common, "gen_ai.token.modality": "unknown"}
+    for name in ("gen_ai.client.operation.duration", "gen_ai.client.token.usage"):
+        assert instrumented.points(name) == [], name  # not for inference in the latest conventions
 
     server = only_point(instrumented, "gen_ai.server.request.duration")
     assert (server.sum, server.count) == (1.25, 1)
     assert dict(server.attributes) == common
 
     metrics = instrumented.metrics()
-    assert metrics["gen_ai.client.operation.duration"].unit == "s"
-    assert metrics["gen_ai.client.token.usage"].unit == "{token}"
+    assert metrics["gen_ai.client.inference.duration"].unit == "s"
+    for name in (
+        "gen_ai.client.inference.operation.input_tokens",
+        "gen_ai.client.inference.usage.input_tokens",
+    ):
+        assert metrics[name].unit == "{token}"
     assert metrics["gen_ai.server.request.duration"].unit == "s"
 
 
 def test_duration_covers_the_call(instrumented, emu, client):
     emu.script(Reply.json(converse_body((3, 4), 10), delay=0.3))
     client.converse(modelId=MODEL, messages=MESSAGES)
-    duration = only_point(instrumented, "gen_ai.client.operation.duration")
+    duration = only_point(instrumented, "gen_ai.client.inference.duration")
     assert 0.3 <= duration.sum < 2.0
     span = instrumented.span()
     assert (span.end_time - span.start_time) / 1e9 >= 0.3
@@ -111,7 +130,7 @@ def test_cache_tokens_are_included_in_input_tokens(instrumented, emu, client):
     span_attrs = attrs(instrumented.span())
     assert span_attrs["gen_ai.usage.input_tokens"] == 4 + 18131 + 7
     assert span_attrs["gen_ai.usage.cache_read.input_tokens"] == 18131
-    assert span_attrs["gen_ai.usage.cache_creation.input_tokens"] == 7
+    assert span_attrs["gen_ai.usage.cache_write.input_tokens"] == 7
     assert span_attrs["gen_ai.usage.output_tokens"] == 50
     assert token_points(instrumented)["input"].sum == 18142
 
@@ -212,13 +231,11 @@ def test_sampler_sees_final_name_and_attributes_and_drop_still_records_metrics(t
         "aws.bedrock.retry.max_attempts": 1,
     }
     assert telemetry.spans() == []
-    assert {
-        p.attributes["gen_ai.token.type"]: p.sum for p in telemetry.points("gen_ai.client.token.usage")
-    } == {
+    assert token_sums(telemetry) == {
         "input": 8,
         "output": 2,
     }
-    assert len(telemetry.points("gen_ai.client.operation.duration")) == 1
+    assert len(telemetry.points("gen_ai.client.inference.duration")) == 1
 
 
 def test_span_is_parent_of_work_inside_the_call(instrumented, emu, client):
@@ -241,7 +258,7 @@ def test_many_calls_each_get_one_span_and_one_point(instrumented, emu, client):
         emu.script(Reply.json(converse_body((10 + i, 1 + i), 100)))
         client.converse(modelId=MODEL, messages=MESSAGES)
     assert len(instrumented.spans()) == 5
-    duration = only_point(instrumented, "gen_ai.client.operation.duration")
+    duration = only_point(instrumented, "gen_ai.client.inference.duration")
     assert duration.count == 5
     tokens = token_points(instrumented)
     assert (tokens["input"].sum, tokens["input"].count) == (10 + 11 + 12 + 13 + 14, 5)

@@ -132,7 +132,7 @@ def test_fault(emu, make_client, operation, fault, reply, error_type, seen_befor
 
     (span,) = telemetry.spans()
     assert span.end_time is not None
-    (duration,) = telemetry.points("gen_ai.client.operation.duration")
+    (duration,) = telemetry.points("gen_ai.client.inference.duration")
     assert duration.count == 1
     if callable(error_type):
         expected = error_type(operation, error)

@@ -245,8 +245,13 @@ def compare(
     assert bugs.counts() == {}  # and none of our code raised, even where a guard would have caught it
     (span,) = telemetry.spans()
     assert span.end_time is not None
-    (metric,) = [m for m in telemetry.metrics().values() if m.name == "gen_ai.client.operation.duration"]
-    assert [p.count for p in metric.data.data_points] == [1]
+    # One duration point: inference duration, or operation duration for embeddings.
+    durations = [
+        m
+        for m in telemetry.metrics().values()
+        if m.name.endswith(("inference.duration", "operation.duration"))
+    ]
+    assert [p.count for m in durations for p in m.data.data_points] == [1]
     if plain[1] is not None:
         assert span.attributes["error.type"] in (plain[1][2], plain[1][0])
     return telemetry, traced

@@ -126,13 +126,13 @@ def test_every_streaming_family(instrumented, emu, client, model, body, operatio
 
     tokens = token_points(instrumented)
     assert (tokens["input"].sum, tokens["output"].sum) == usage
-    assert only_point(instrumented, "gen_ai.client.operation.duration").count == 1
+    assert only_point(instrumented, "gen_ai.client.inference.duration").count == 1
     assert only_point(instrumented, "gen_ai.server.request.duration").sum == emu.latency_ms / 1000
     server_ttft = only_point(instrumented, "gen_ai.server.time_to_first_token")
     assert (server_ttft.count, server_ttft.sum) == (1, (emu.latency_ms // 4) / 1000)
     assert tuple(server_ttft.explicit_bounds) == SERVER_TTFT_BUCKETS
-    assert only_point(instrumented, "gen_ai.client.operation.time_to_first_chunk").sum == ttfc
-    per_chunk = only_point(instrumented, "gen_ai.client.operation.time_per_output_chunk")
+    assert only_point(instrumented, "gen_ai.client.inference.time_to_first_chunk").sum == ttfc
+    per_chunk = only_point(instrumented, "gen_ai.client.inference.time_per_output_chunk")
     assert per_chunk.count == WORDS - 1
     assert per_chunk.attributes.get("gen_ai.response.model") == identity(usage).get("gen_ai.response.model")
 
@@ -146,7 +146,7 @@ def test_unknown_model_gets_tokens_and_latency_from_the_trailer(instrumented, em
     assert (span_attrs["gen_ai.usage.input_tokens"], span_attrs["gen_ai.usage.output_tokens"]) == usage
     assert span_attrs["aws.bedrock.invocation.latency"] == emu.latency_ms / 1000
     assert "gen_ai.response.finish_reasons" not in span_attrs
-    assert only_point(instrumented, "gen_ai.client.operation.time_per_output_chunk").count == WORDS - 1
+    assert only_point(instrumented, "gen_ai.client.inference.time_per_output_chunk").count == WORDS - 1
 
 
 def claude_stream(*chunks: dict[str, Any]) -> Reply:
@@ -218,7 +218,7 @@ def test_claude_cache_tokens_and_body_usage_without_a_trailer(instrumented, emu,
     span_attrs = attrs(instrumented.span())
     assert span_attrs["gen_ai.usage.input_tokens"] == 1034
     assert span_attrs["gen_ai.usage.cache_read.input_tokens"] == 1000
-    assert span_attrs["gen_ai.usage.cache_creation.input_tokens"] == 30
+    assert span_attrs["gen_ai.usage.cache_write.input_tokens"] == 30
     assert span_attrs["gen_ai.usage.output_tokens"] == 64
     assert span_attrs["gen_ai.response.finish_reasons"] == ("length",)
     assert "aws.bedrock.invocation.latency" not in span_attrs
@@ -261,7 +261,7 @@ def test_tool_input_and_thinking_deltas_are_output(instrumented, emu, client):
             modelId="anthropic.claude-sonnet-4-20250514-v1:0", body=b"{}"
         )["body"]
     )
-    assert only_point(instrumented, "gen_ai.client.operation.time_per_output_chunk").count == 2
+    assert only_point(instrumented, "gen_ai.client.inference.time_per_output_chunk").count == 2
     assert attrs(instrumented.span())["gen_ai.response.finish_reasons"] == ("tool_call",)
 
 
@@ -283,7 +283,7 @@ def test_text_that_looks_like_markers_is_still_read_right(instrumented, emu, cli
     )
     span_attrs = attrs(instrumented.span())
     assert span_attrs["gen_ai.usage.output_tokens"] == 5
-    assert only_point(instrumented, "gen_ai.client.operation.time_per_output_chunk").count == 1
+    assert only_point(instrumented, "gen_ai.client.inference.time_per_output_chunk").count == 1
 
 
 def test_chunks_that_are_not_json_reach_the_user_untouched(instrumented, emu, client):
@@ -299,7 +299,7 @@ def test_chunks_that_are_not_json_reach_the_user_untouched(instrumented, emu, cl
     assert got == raw
     span = instrumented.span()
     assert span.status.is_unset
-    assert only_point(instrumented, "gen_ai.client.operation.duration").count == 1
+    assert only_point(instrumented, "gen_ai.client.inference.duration").count == 1
 
 
 def test_spaced_json_takes_the_parsing_path_with_the_same_result(instrumented, emu, client):
@@ -315,4 +315,4 @@ def test_spaced_json_takes_the_parsing_path_with_the_same_result(instrumented, e
     span_attrs = attrs(instrumented.span())
     assert (span_attrs["gen_ai.usage.input_tokens"], span_attrs["gen_ai.usage.output_tokens"]) == (11, 9)
     assert span_attrs["gen_ai.response.finish_reasons"] == ("stop",)
-    assert only_point(instrumented, "gen_ai.client.operation.time_per_output_chunk").count == WORDS - 1
+    assert only_point(instrumented, "gen_ai.client.inference.time_per_output_chunk").count == WORDS - 1

@@ -43,7 +43,7 @@ def test_uninstrument_restores_the_original_exactly(telemetry, emu, client):
     assert BaseClient.__dict__["_make_api_call"] is original
     client.converse(modelId=MODEL, messages=MESSAGES)
     assert telemetry.spans() == []
-    assert telemetry.points("gen_ai.client.operation.duration") == []
+    assert telemetry.points("gen_ai.client.inference.duration") == []
 
 
 def test_instrument_twice_patches_once(telemetry, emu, client):
@@ -91,7 +91,7 @@ def test_suppress_instrumentation(instrumented, emu, client):
         result = client.converse(modelId=MODEL, messages=MESSAGES)
     assert result["stopReason"] == "end_turn"
     assert instrumented.spans() == []
-    assert instrumented.points("gen_ai.client.operation.duration") == []
+    assert instrumented.points("gen_ai.client.inference.duration") == []
 
 
 def test_other_services_and_operations_pass_through(instrumented, emu, make_client):
@@ -201,4 +201,4 @@ def test_global_providers_are_used_by_default(emu, client, telemetry):
     finally:
         instrumentor.uninstrument()
     assert len(telemetry.spans()) == 1
-    assert len(telemetry.points("gen_ai.client.operation.duration")) == 1
+    assert len(telemetry.points("gen_ai.client.inference.duration")) == 1

@@ -104,7 +104,7 @@ trace.set_tracer_provider(provider)
 metrics.set_meter_provider(MeterProvider(metric_readers=[reader]))
 client.converse(modelId="anthropic.claude-3-haiku-20240307-v1:0", messages=messages)
 points = [p for rm in reader.get_metrics_data().resource_metrics for sm in rm.scope_metrics for m in sm.metrics
-          if m.name == "gen_ai.client.operation.duration" for p in m.data.data_points]
+          if m.name == "gen_ai.client.inference.duration" for p in m.data.data_points]
 print(json.dumps({"spans": [s.name for s in exporter.get_finished_spans()], "durations": sum(p.count for p in points),
                   "failures": len(before) + len(bugs.counts())}))
 """

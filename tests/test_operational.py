@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from opentelemetry.trace import StatusCode
 
 from bedrock_emulator import Reply, chunk_event, converse_body, converse_stream_events, event
-from helpers import attrs, botocore_knows, only_point, shape_has
+from helpers import attrs, botocore_knows, only_point, shape_has, token_sums
 from opentelemetry_instrumentation_bedrock import BedrockInstrumentor
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -51,7 +51,7 @@ def test_throttled_twice_then_successful(instrumented, emu, make_client, mode):
     assert point.value == 2
     assert point.attributes["error.type"] == "ThrottlingException"
     assert point.attributes["gen_ai.request.model"] == MODEL
-    duration = only_point(instrumented, "gen_ai.client.operation.duration")
+    duration = only_point(instrumented, "gen_ai.client.inference.duration")
     assert "error.type" not in duration.attributes
     assert duration.sum >= sum(e.attributes["aws.bedrock.retry.delay"] for e in events)
 
@@ -313,7 +313,7 @@ def test_apply_guardrail(instrumented, emu, client):
     assert "gen_ai.request.model" not in span_attrs
     assert "something hateful" not in json.dumps(span_attrs)
     assert interventions(instrumented) == {("content", "BLOCKED"): 1}
-    assert instrumented.points("gen_ai.client.token.usage") == []
+    assert token_sums(instrumented) == {}
 
 
 # ----------------------------------------------------------------------------- other operations
@@ -326,7 +326,7 @@ def test_count_tokens(instrumented, emu, client):
     assert span.name == f"count_tokens {MODEL}"
     assert span.attributes["aws.bedrock.count_tokens.input_tokens"] == emu.served[-1].usage[0]
     assert "gen_ai.usage.input_tokens" not in span.attributes
-    assert instrumented.points("gen_ai.client.token.usage") == []
+    assert token_sums(instrumented) == {}
     assert "aws.bedrock.usage.cost" not in span.attributes
     assert (
         only_point(instrumented, "gen_ai.client.operation.duration").attributes["gen_ai.operation.name"]
@@ -432,8 +432,10 @@ def test_service_tier_in_invoke_model_headers(instrumented, emu, client):
 def test_metric_points_carry_exemplars_of_the_span(instrumented, emu, client):
     list(client.converse_stream(modelId=MODEL, messages=MESSAGES)["stream"])
     span = instrumented.span()
-    names = ("gen_ai.client.operation.duration", "gen_ai.client.token.usage", "gen_ai.server.request.duration",
-             "gen_ai.client.operation.time_to_first_chunk", "aws.bedrock.client.cost")  # fmt: skip
+    names = ("gen_ai.client.inference.duration", "gen_ai.client.inference.operation.input_tokens",
+             "gen_ai.client.inference.operation.output_tokens", "gen_ai.client.inference.usage.input_tokens",
+             "gen_ai.client.inference.usage.output_tokens", "gen_ai.server.request.duration",
+             "gen_ai.client.inference.time_to_first_chunk", "aws.bedrock.client.cost")  # fmt: skip
     metrics = instrumented.metrics()  # one collection: the SDK hands each exemplar out once
     for name in names:
         points = list(metrics[name].data.data_points)
@@ -446,8 +448,8 @@ def test_metric_points_carry_exemplars_of_the_span(instrumented, emu, client):
                     span.context.span_id,
                 ), name
     tokens = {
-        p.attributes["gen_ai.token.type"]: p.sum
-        for p in metrics["gen_ai.client.token.usage"].data.data_points
+        kind: sum(p.sum for p in metrics[f"gen_ai.client.inference.operation.{kind}_tokens"].data.data_points)
+        for kind in ("input", "output")
     }
     assert tokens == dict(zip(("input", "output"), emu.served[-1].usage))
 

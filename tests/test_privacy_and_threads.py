@@ -78,10 +78,6 @@ def test_threads_each_get_their_own_span_and_tokens(instrumented, emu, make_clie
             span.attributes["gen_ai.usage.output_tokens"],
         ) == usage
         assert span.parent is None
-    input_sum = sum(
-        p.sum
-        for p in instrumented.points("gen_ai.client.token.usage")
-        if p.attributes["gen_ai.token.type"] == "input"
-    )
+    input_sum = sum(p.value for p in instrumented.points("gen_ai.client.inference.usage.input_tokens"))
     assert input_sum == sum(usage[0] for usage in served.values())
-    assert sum(p.count for p in instrumented.points("gen_ai.client.operation.duration")) == 64
+    assert sum(p.count for p in instrumented.points("gen_ai.client.inference.duration")) == 64

@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 from opentelemetry.trace import StatusCode
 
-from helpers import botocore_knows
+from helpers import botocore_knows, token_sums
 from replay import header, interactions, invoke_params, reply
 
 CASES = interactions("converse", "invoke")
@@ -96,9 +96,7 @@ def test_replay(instrumented, emu, client, interaction):
     assert span.status.status_code is StatusCode.UNSET
     assert span.attributes.get("gen_ai.usage.input_tokens") == expected["input"]
     assert span.attributes.get("gen_ai.usage.output_tokens") == expected["output"]
-    tokens = {
-        p.attributes["gen_ai.token.type"]: p.sum for p in instrumented.points("gen_ai.client.token.usage")
-    }
+    tokens = token_sums(instrumented)
     assert tokens == {
         k: v for k, v in (("input", expected["input"]), ("output", expected["output"])) if v is not None
     }

@@ -42,7 +42,9 @@ def exercise(client, emu) -> None:
 def scan(telemetry, secrets: list[str]) -> None:
     text = all_telemetry_text(telemetry)
     assert len(telemetry.spans()) == 4
-    assert len(telemetry.logs()) == 4  # one inference-details event per call: the scan covered them
+    # One inference-details event per call and one exception event for the failed one: the scan covered them.
+    names = sorted(record.event_name for record in telemetry.logs())
+    assert names == ["gen_ai.client.inference.operation.details"] * 4 + ["gen_ai.client.operation.exception"]
     assert "what are my credentials?" in text  # content capture really was on
     for secret in [*secrets, "Authorization", "AWS4-HMAC-SHA256", "Bearer", "X-Amz-Security-Token"]:
         assert secret not in text, secret

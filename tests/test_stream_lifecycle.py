@@ -21,7 +21,7 @@ from bedrock_emulator import (
     exception_event,
     invoke_stream_events,
 )
-from helpers import STREAM_EXCEPTIONS, known_code, only_point, token_points
+from helpers import STREAM_EXCEPTIONS, known_code, only_point, token_points, token_sums
 from opentelemetry_instrumentation_bedrock import bugs
 from opentelemetry_instrumentation_bedrock.operations import converse_stream
 
@@ -66,7 +66,7 @@ def compare_with_uninstrumented(
 
 def assert_one_end(telemetry: Any, error_type: Any = None) -> Any:
     span = telemetry.span()
-    duration = only_point(telemetry, "gen_ai.client.operation.duration")
+    duration = only_point(telemetry, "gen_ai.client.inference.duration")
     assert duration.count == 1
     if error_type is None:
         assert span.status.status_code is StatusCode.UNSET
@@ -115,10 +115,10 @@ def test_converse_stream_exception_event(request, emu, client, code):
     span = assert_one_end(telemetry, known_code(error, code, "ConverseStream"))
     assert span.attributes["aws.request_id"] == "stream-req-1"
     assert "gen_ai.usage.input_tokens" not in span.attributes  # metadata never arrived
-    assert telemetry.points("gen_ai.client.token.usage") == []
+    assert token_sums(telemetry) == {}
     # Three output chunks arrived before the error: they were timed.
-    assert only_point(telemetry, "gen_ai.client.operation.time_per_output_chunk").count == 2
-    assert only_point(telemetry, "gen_ai.client.operation.time_to_first_chunk").count == 1
+    assert only_point(telemetry, "gen_ai.client.inference.time_per_output_chunk").count == 2
+    assert only_point(telemetry, "gen_ai.client.inference.time_to_first_chunk").count == 1
 
 
 @pytest.mark.parametrize("code", [*STREAM_EXCEPTIONS, "modelTimeoutException"])
@@ -165,7 +165,7 @@ def test_read_timeout_mid_stream(request, emu, make_client):
     assert len(seen) == 4
     assert error[0].__name__ == "ReadTimeoutError"
     assert_one_end(telemetry, "ReadTimeoutError")
-    duration = only_point(telemetry, "gen_ai.client.operation.duration")
+    duration = only_point(telemetry, "gen_ai.client.inference.duration")
     assert 0.3 <= duration.sum < 1.5
 
 
@@ -212,7 +212,7 @@ def test_failure_before_the_stream_exists(request, emu, client, which):
     )
     assert error[2] == "ValidationException"
     assert_one_end(telemetry, "ValidationException")
-    assert telemetry.points("gen_ai.client.operation.time_to_first_chunk") == []
+    assert telemetry.points("gen_ai.client.inference.time_to_first_chunk") == []
 
 
 # ----------------------------------------------------------------------------- early exit and close
@@ -235,10 +235,11 @@ def test_break_and_drop_ends_at_the_last_event(instrumented, emu, client):
     assert span.attributes["gen_ai.usage.input_tokens"] == 17
     assert "gen_ai.usage.output_tokens" not in span.attributes
     assert span.attributes["gen_ai.response.id"] == "msg_bdrk_00170009"
-    assert "gen_ai.response.finish_reasons" not in span.attributes
-    duration = only_point(instrumented, "gen_ai.client.operation.duration")
+    # Cut short before its finish reason arrived: the conventions ask for "error" in its place.
+    assert span.attributes["gen_ai.response.finish_reasons"] == ("error",)
+    duration = only_point(instrumented, "gen_ai.client.inference.duration")
     assert duration.sum < 0.25
-    assert only_point(instrumented, "gen_ai.client.operation.time_per_output_chunk").count == 1
+    assert only_point(instrumented, "gen_ai.client.inference.time_per_output_chunk").count == 1
 
 
 def test_dropped_without_reading(instrumented, emu, client):
@@ -248,7 +249,7 @@ def test_dropped_without_reading(instrumented, emu, client):
     gc.collect()
     span = assert_one_end(instrumented)
     assert "gen_ai.response.time_to_first_chunk" not in span.attributes
-    assert instrumented.points("gen_ai.client.token.usage") == []
+    assert token_sums(instrumented) == {}
 
 
 def test_dropped_inside_a_reference_cycle(instrumented, emu, client):
@@ -279,7 +280,7 @@ def test_break_then_resume_is_one_span_with_everything(instrumented, emu, client
     assert len(first) + len(rest) == len(CONVERSE_EVENTS)
     span = assert_one_end(instrumented)
     assert span.attributes["gen_ai.usage.output_tokens"] == 9
-    assert only_point(instrumented, "gen_ai.client.operation.time_per_output_chunk").count == 8
+    assert only_point(instrumented, "gen_ai.client.inference.time_per_output_chunk").count == 8
 
 
 def close_outcome(client: Any, before: int, close_times: int, which: str) -> Any:
@@ -303,7 +304,7 @@ def test_close(request, emu, client, which, before, close_times):
         request, emu, lambda: Reply.stream(events), lambda: close_outcome(client, before, close_times, which)
     )
     span = assert_one_end(telemetry)
-    assert "gen_ai.response.finish_reasons" not in span.attributes
+    assert span.attributes["gen_ai.response.finish_reasons"] == ("error",)  # closed before it arrived
 
 
 def test_close_after_consumption_changes_nothing(instrumented, emu, client):
@@ -454,7 +455,7 @@ def test_nothing_is_timed_after_close(instrumented, emu, client):
     assert [next(iter(e)) for e in seen] == ["messageStart", "contentBlockDelta", "contentBlockDelta"]
     assert len(after) == 3  # the rest of that first chunk still came out of botocore's buffer
     assert_one_end(instrumented)
-    assert only_point(instrumented, "gen_ai.client.operation.time_per_output_chunk").count == 1
+    assert only_point(instrumented, "gen_ai.client.inference.time_per_output_chunk").count == 1
 
 
 def test_streams_still_open_at_exit_are_ended_by_the_exit_hook(instrumented, emu, client):
@@ -466,7 +467,7 @@ def test_streams_still_open_at_exit_are_ended_by_the_exit_hook(instrumented, emu
     time.sleep(0.2)
     end_open_streams()  # what runs at interpreter exit
     assert_one_end(instrumented)
-    assert only_point(instrumented, "gen_ai.client.operation.duration").sum < 0.2  # ended at its last event
+    assert only_point(instrumented, "gen_ai.client.inference.duration").sum < 0.2  # ended at its last event
     del stream
     gc.collect()
     assert len(instrumented.spans()) == 1

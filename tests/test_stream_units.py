@@ -138,5 +138,5 @@ def test_memory_stays_flat_over_a_long_stream():
     observer.finish()
     data = reader.get_metrics_data()
     metrics = {m.name: m for rm in data.resource_metrics for sm in rm.scope_metrics for m in sm.metrics}
-    (point,) = metrics["gen_ai.client.operation.time_per_output_chunk"].data.data_points
+    (point,) = metrics["gen_ai.client.inference.time_per_output_chunk"].data.data_points
     assert point.count == 20_000 - 1

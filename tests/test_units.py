@@ -183,15 +183,19 @@ def test_request_parameter_types_follow_the_semconv():
         "gen_ai.request.max_tokens": 10,
         "gen_ai.request.temperature": 1.0,
         "gen_ai.request.top_p": 1.0,
-        "gen_ai.request.top_k": 40.0,
+        "gen_ai.request.top_k": 40,
         "gen_ai.request.stop_sequences": ("x",),
         "gen_ai.request.seed": 3,
         "gen_ai.request.choice.count": 2,
         "gen_ai.request.frequency_penalty": 0.0,
         "gen_ai.request.presence_penalty": 1.0,
     }
-    doubles = ("temperature", "top_p", "top_k", "frequency_penalty", "presence_penalty")
+    doubles = ("temperature", "top_p", "frequency_penalty", "presence_penalty")
     assert all(type(attrs[f"gen_ai.request.{name}"]) is float for name in doubles)
     assert all(
-        type(attrs[f"gen_ai.request.{name}"]) is int for name in ("max_tokens", "seed", "choice.count")
-    )
+        type(attrs[f"gen_ai.request.{name}"]) is int
+        for name in ("max_tokens", "top_k", "seed", "choice.count")
+    )  # top_k is an int since semantic-conventions-genai #217
+    fractional: dict[str, object] = {}
+    put_params(fractional, top_k=40.5)
+    assert fractional == {}  # not an int: not recorded

@@ -8,10 +8,12 @@ Usage::
     # or: BedrockInstrumentor().instrument(tracer_provider=tp, meter_provider=mp)
 
 Every ``Converse``, ``ConverseStream``, ``InvokeModel`` and ``InvokeModelWithResponseStream`` call then
-produces one CLIENT span with the GenAI semantic convention attributes, and points on
-``gen_ai.client.operation.duration``, ``gen_ai.client.token.usage``, ``gen_ai.server.request.duration``
-and, for streams, the time-to-first-chunk and per-chunk histograms. See docs/reference.md for every
-attribute and metric.
+produces one CLIENT span with the latest GenAI semantic convention attributes, and points on
+``gen_ai.client.inference.duration``, the ``gen_ai.client.inference.usage.*`` token counters and
+per-operation token histograms, ``gen_ai.server.request.duration`` and, for streams, the
+time-to-first-chunk and per-chunk histograms. ``semconv_compat="v1.41"`` (or
+``OTEL_INSTRUMENTATION_BEDROCK_SEMCONV_COMPAT=v1.41``) also emits the v1.41.0 names. See
+docs/reference.md for every attribute and metric.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, Callable, Optional
 
 from opentelemetry.instrumentation.instrumentor import BaseInstrumentor  # type: ignore[attr-defined]
 
-from .config import CaptureConfig
+from .config import CaptureConfig, semconv_compat
 from .cost.pricing import Pricing
 from .hooks.botocore import Patch
 from .hooks.coexist import quiet_other_instrumentations
@@ -55,6 +57,7 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             kwargs.get("logger_provider"),
             CaptureConfig.load(kwargs),
             Pricing.load(kwargs.get("prices")),
+            semconv_compat(kwargs),
         )
         patch = Patch(BaseClient._make_api_call, telemetry)
         BaseClient._make_api_call = patch.wrapper

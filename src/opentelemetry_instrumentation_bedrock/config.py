@@ -126,3 +126,28 @@ def _flag(keyword: Any, env_value: Optional[str], source: str) -> bool:
     if text not in ("false", "0", "no", "off"):
         _log.warning("bedrock instrumentation: ignoring %s=%r (expected true or false)", source, env_value)
     return False
+
+
+SEMCONV_COMPAT_ENV = "OTEL_INSTRUMENTATION_BEDROCK_SEMCONV_COMPAT"
+_COMPAT_VALUES = {"": False, "none": False, "v1.41": True, "v1.41.0": True}
+
+
+def semconv_compat(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether to emit the v1.41.0 metric and attribute names beside the latest ones (``v1.41``), so a
+    team can move its dashboards one panel at a time. Keyword ``semconv_compat`` wins over
+    ``OTEL_INSTRUMENTATION_BEDROCK_SEMCONV_COMPAT``; the default (``none``) emits the latest names only.
+    The spec defines no ``OTEL_SEMCONV_STABILITY_OPT_IN`` value for this (``gen_ai_latest_experimental``
+    asks for the latest names, which are already the default)."""
+    keyword = kwargs.get("semconv_compat")
+    value, source = (
+        (keyword, "semconv_compat")
+        if keyword is not None
+        else (environ.get(SEMCONV_COMPAT_ENV), SEMCONV_COMPAT_ENV)
+    )
+    if value is None:
+        return False
+    compat = _COMPAT_VALUES.get(str(value).strip().lower())
+    if compat is None:
+        _log.warning("bedrock instrumentation: ignoring %s=%r; expected none or v1.41", source, value)
+        return False
+    return compat

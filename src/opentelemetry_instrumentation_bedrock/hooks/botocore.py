@@ -22,6 +22,7 @@ from ..content.assembly import Assembler
 from ..operations import OPERATIONS
 from ..operations.base import BodyReadFailed, Operation, RequestInfo, response_context, response_metadata
 from ..telemetry import names as sc
+from ..telemetry import v141
 from ..telemetry.call import Call
 from ..telemetry.facts import ResponseFacts
 from ..telemetry.instruments import Telemetry
@@ -108,6 +109,8 @@ class Patch:
                 common[sc.SERVER_ADDRESS] = address
             if port is not None:
                 common[sc.SERVER_PORT] = port
+            if self.telemetry.compat:
+                v141.add_request_attributes(info.attributes)
             mode, max_attempts = retry_settings(client)
             if mode is not None:
                 info.attributes[sc.AWS_BEDROCK_RETRY_MODE] = mode

@@ -85,11 +85,12 @@ def put_params(
     presence_penalty: Any = None,
 ) -> None:
     """Add the request parameters that are present and well-typed; ignore the rest. Numbers the
-    semconv types as double are recorded as floats (``top_k=40`` becomes ``40.0``)."""
+    conventions type as double are recorded as floats (``temperature=1`` becomes ``1.0``); top-k is an
+    int (``40.0`` becomes ``40``; a fractional top-k is not recorded)."""
     _put(attrs, sc.GEN_AI_REQUEST_MAX_TOKENS, as_int(max_tokens))
     _put(attrs, sc.GEN_AI_REQUEST_TEMPERATURE, as_float(temperature))
     _put(attrs, sc.GEN_AI_REQUEST_TOP_P, as_float(top_p))
-    _put(attrs, sc.GEN_AI_REQUEST_TOP_K, as_float(top_k))
+    _put(attrs, sc.GEN_AI_REQUEST_TOP_K, as_int(top_k))
     _put(attrs, sc.GEN_AI_REQUEST_STOP_SEQUENCES, as_str_tuple(stop))
     _put(attrs, sc.GEN_AI_REQUEST_SEED, as_int(seed))
     count = as_int(choice_count)
@@ -110,8 +111,10 @@ def set_usage(
     output_tokens: Any = None,
     cache_read: Any = None,
     cache_write: Any = None,
+    reasoning: Any = None,
 ) -> None:
-    """Record usage as the body reports it; ``input_tokens`` here excludes cache (Bedrock's own split).
+    """Record usage as the body reports it; ``input_tokens`` here excludes cache (Bedrock's own split),
+    ``reasoning`` is the part of the output tokens spent reasoning.
 
     Only reported values are written, so stream chunks that each carry part of the usage add up.
     """
@@ -119,6 +122,7 @@ def set_usage(
     _merge(facts, "output_tokens", as_int(output_tokens))
     _merge(facts, "cache_read_tokens", as_int(cache_read))
     _merge(facts, "cache_write_tokens", as_int(cache_write))
+    _merge(facts, "reasoning_tokens", as_int(reasoning))
 
 
 def _merge(facts: ResponseFacts, name: str, value: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..content import openai_shape as openai_content
+from ..telemetry import names as sc
 from ..telemetry.facts import ResponseFacts, as_mapping
 from .base import (
     Attributes,
@@ -34,12 +35,22 @@ def parse_request(body: Body, attrs: Attributes) -> None:
         frequency_penalty=body.get("frequency_penalty"),
         presence_penalty=body.get("presence_penalty"),
     )
+    effort = body.get("reasoning_effort")
+    if isinstance(effort, str) and effort:
+        attrs[sc.GEN_AI_REQUEST_REASONING_LEVEL] = effort
 
 
 def parse_response(body: Body, facts: ResponseFacts) -> None:
-    """Usage from ``usage.prompt_tokens``/``completion_tokens``; one finish reason per choice."""
+    """Usage from ``usage.prompt_tokens``/``completion_tokens`` (reasoning tokens from
+    ``completion_tokens_details``); one finish reason per choice."""
     usage = as_mapping(body.get("usage"))
-    set_usage(facts, usage.get("prompt_tokens"), usage.get("completion_tokens"))
+    details = as_mapping(usage.get("completion_tokens_details"))
+    set_usage(
+        facts,
+        usage.get("prompt_tokens"),
+        usage.get("completion_tokens"),
+        reasoning=details.get("reasoning_tokens"),
+    )
     choices = body.get("choices")
     if isinstance(choices, list):
         set_finish(

@@ -4,12 +4,13 @@ Bedrock streams ``trace`` events describing what the agent did: model invocation
 with its timing and token usage), action-group and knowledge-base invocations (input, then an
 observation with the output's timing). They are paired by ``traceId`` and become:
 
-- ``chat {model}`` spans with ``gen_ai.usage.*``, and points on ``gen_ai.client.token.usage``;
-- ``execute_tool {name}`` spans for action groups;
+- ``chat {model}`` spans with ``gen_ai.usage.*``, and points on the token usage metrics;
+- ``execute_tool {name}`` spans for action groups, and points on ``gen_ai.execute_tool.duration``;
 - ``retrieval {knowledge base id}`` spans for knowledge-base lookups;
 
-each with the start and end Bedrock reports (else ending at the event's time). Prompts, raw model
-responses, tool parameters and retrieved text are never recorded.
+each with the start and end Bedrock reports (else ending at the event's time). The numbers of model and
+tool invocations go to ``gen_ai.invoke_agent.inference_calls`` / ``.tool_calls`` when the call ends.
+Prompts, raw model responses, tool parameters and retrieved text are never recorded.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class AgentTrace:
     """Builds the child spans of one agent call as its trace events arrive."""
 
     __slots__ = ("_call", "_context", "_inputs", "_models", "input_tokens", "output_tokens")
+    # The counts of model and tool invocations live in the facts (``agent_calls``), so the call emits
+    # them once, with its other points.
 
     def __init__(self, call: Call) -> None:
         self._call = call
@@ -55,6 +58,8 @@ class AgentTrace:
         """One ``trace`` event (a TracePart)."""
         trace = as_mapping(part.get("trace"))
         event_ns = _ns(part.get("eventTime"))
+        if facts.agent_calls is None:
+            facts.agent_calls = (0, 0)
         for kind in _MODEL_TRACES:
             step = as_mapping(trace.get(kind))
             if step:
@@ -77,7 +82,7 @@ class AgentTrace:
                 self._inputs[trace_id] = invocation
         observation = as_mapping(step.get("observation"))
         if observation:
-            self._tool_span(observation, event_ns)
+            self._tool_span(observation, event_ns, facts)
 
     def _model_span(self, output: Mapping[str, Any], event_ns: Optional[int], facts: ResponseFacts) -> None:
         metadata = as_mapping(output.get("metadata"))
@@ -102,13 +107,19 @@ class AgentTrace:
         span = self._span(name, attrs, metadata, event_ns)
         telemetry = self._call.telemetry
         context = set_span_in_context(span)
-        telemetry.record_tokens(input_tokens, output_tokens, metric_attrs, context)
+        telemetry.record_tokens(
+            sc.OP_CHAT, (input_tokens, output_tokens, None, None, None), metric_attrs, context
+        )
+        inference, tools = facts.agent_calls or (0, 0)
+        facts.agent_calls = (inference + 1, tools)
         totals = facts.extra_attributes if facts.extra_attributes is not None else {}
         totals[sc.GEN_AI_USAGE_INPUT_TOKENS] = self.input_tokens
         totals[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = self.output_tokens
         facts.extra_attributes = totals
 
-    def _tool_span(self, observation: Mapping[str, Any], event_ns: Optional[int]) -> None:
+    def _tool_span(
+        self, observation: Mapping[str, Any], event_ns: Optional[int], facts: ResponseFacts
+    ) -> None:
         invocation = self._inputs.pop(as_str(observation.get("traceId")) or "", None)
         if invocation is None:
             return
@@ -129,7 +140,10 @@ class AgentTrace:
                 attrs[sc.GEN_AI_TOOL_NAME] = tool
             metadata = as_mapping(as_mapping(observation.get("actionGroupInvocationOutput")).get("metadata"))
             name = f"{sc.OP_EXECUTE_TOOL} {tool}" if tool is not None else sc.OP_EXECUTE_TOOL
-            self._span(name, attrs, metadata, event_ns)
+            span = self._span(name, attrs, metadata, event_ns)
+            inference, tools = facts.agent_calls or (0, 0)
+            facts.agent_calls = (inference, tools + 1)
+            self._tool_duration(span, attrs)
         elif lookup:
             knowledge_base = as_str(lookup.get("knowledgeBaseId"))
             attrs = {
@@ -145,6 +159,14 @@ class AgentTrace:
                 attrs[sc.AWS_BEDROCK_RETRIEVAL_RESULT_COUNT] = len(references)
             name = f"{sc.OP_RETRIEVAL} {knowledge_base}" if knowledge_base is not None else sc.OP_RETRIEVAL
             self._span(name, attrs, as_mapping(output.get("metadata")), event_ns)
+
+    def _tool_duration(self, span: Any, attrs: dict[str, AttributeValue]) -> None:
+        """``gen_ai.execute_tool.duration`` from the span's Bedrock-reported start and end."""
+        start, end = getattr(span, "start_time", None), getattr(span, "end_time", None)
+        if isinstance(start, int) and isinstance(end, int) and end >= start:
+            self._call.telemetry.execute_tool_duration.record(
+                (end - start) / 1e9, attrs, set_span_in_context(span)
+            )
 
     def _span(
         self,

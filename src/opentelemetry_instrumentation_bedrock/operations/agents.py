@@ -31,7 +31,8 @@ def _conversation(facts: ResponseFacts, session_id: Any) -> None:
 
 
 class InvokeAgent(Operation):
-    """``invoke_agent {agent id}``: agent and alias ids, the session as the conversation."""
+    """``invoke_agent``: agent and alias ids, the session as the conversation. The span is not named by
+    the agent id: the conventions name an agent span by ``gen_ai.agent.name``, which the request lacks."""
 
     service = SERVICE
     stream_member = "completion"
@@ -47,9 +48,7 @@ class InvokeAgent(Operation):
         session = as_str(api_params.get("sessionId"))
         if session is not None:
             attrs[sc.GEN_AI_CONVERSATION_ID] = session
-        info = RequestInfo(sc.OP_INVOKE_AGENT, None, attrs)
-        info.target = agent
-        return info
+        return RequestInfo(sc.OP_INVOKE_AGENT, None, attrs)
 
     def stream_facts(self, result: Mapping[str, Any], facts: ResponseFacts) -> None:
         _conversation(facts, result.get("sessionId"))
@@ -113,7 +112,7 @@ class Retrieve(Operation):
         )
         top_k = as_int(search.get("numberOfResults"))
         if top_k is not None:
-            attrs[sc.GEN_AI_REQUEST_TOP_K] = float(top_k)
+            attrs[sc.GEN_AI_RETRIEVAL_TOP_K] = top_k
         query = as_str(as_mapping(api_params.get("retrievalQuery")).get("text"))
         info = RequestInfo(sc.OP_RETRIEVAL, None, attrs, state=query)
         info.target = knowledge_base

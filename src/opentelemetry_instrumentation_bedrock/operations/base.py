@@ -89,6 +89,18 @@ def model_id_of(api_params: Mapping[str, Any]) -> Optional[str]:
     return as_str(api_params.get("modelId"))
 
 
+def prompt_attributes(attrs: Attributes, model_id: Optional[str]) -> None:
+    """A Prompt management prompt passed as the model (``arn:aws:bedrock:REGION:ACCOUNT:prompt/ID`` or
+    ``.../prompt/ID:VERSION``): ``gen_ai.prompt.name`` is its id, ``gen_ai.prompt.version`` its version."""
+    if model_id is None or ":prompt/" not in model_id or not model_id.startswith("arn:"):
+        return
+    name, _, version = model_id.split(":prompt/", 1)[1].partition(":")
+    if name:
+        attrs[sc.GEN_AI_PROMPT_NAME] = name
+        if version:
+            attrs[sc.GEN_AI_PROMPT_VERSION] = version
+
+
 def guardrail_attributes(attrs: Attributes, identifier: Any, version: Any) -> None:
     """``aws.bedrock.guardrail.id`` (and our version attribute) when a guardrail is configured."""
     guardrail_id = as_str(identifier)

@@ -12,7 +12,15 @@ from ..telemetry import names as sc
 from ..telemetry.facts import ResponseFacts, as_int, as_mapping, as_str
 from ..telemetry.finish_reasons import normalize
 from ..telemetry.guardrails import note_trace
-from .base import Attributes, Operation, RequestInfo, guardrail_attributes, model_id_of, request_context
+from .base import (
+    Attributes,
+    Operation,
+    RequestInfo,
+    guardrail_attributes,
+    model_id_of,
+    prompt_attributes,
+    request_context,
+)
 
 
 def request_attributes(api_params: Mapping[str, Any]) -> Attributes:
@@ -32,6 +40,13 @@ def request_attributes(api_params: Mapping[str, Any]) -> Attributes:
         stop=config.get("stopSequences"),
         seed=extra.get("seed", extra.get("random_seed")),
     )
+    output = as_mapping(api_params.get("outputConfig"))
+    effort = as_str(output.get("effort"))
+    if effort:
+        attrs[sc.GEN_AI_REQUEST_REASONING_LEVEL] = effort  # the exact value sent, as the conventions ask
+    if as_mapping(output.get("textFormat")).get("type") == "json_schema":
+        attrs[sc.GEN_AI_OUTPUT_TYPE] = "json"
+    prompt_attributes(attrs, model_id_of(api_params))
     guardrail = as_mapping(api_params.get("guardrailConfig"))
     guardrail_attributes(attrs, guardrail.get("guardrailIdentifier"), guardrail.get("guardrailVersion"))
     request_context(

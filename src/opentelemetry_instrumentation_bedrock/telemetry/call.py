@@ -9,6 +9,7 @@ from __future__ import annotations
 from time import perf_counter, time_ns
 from typing import Any, Optional
 
+from opentelemetry._logs import LogRecord, SeverityNumber
 from opentelemetry.trace import Span, Status, StatusCode, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
@@ -92,9 +93,27 @@ class Call:
             error_type, error_request_id = _describe(exc)
             # The description is the error type, never the message: messages can echo request values.
             self.span.set_status(Status(StatusCode.ERROR, error_type))
+            if self.operation in sc.INFERENCE_OPERATIONS:
+                facts = expect_finish_reason(facts)
             self._emit(facts, error_request_id or request_id, error_type, now - self.started)
+            self._exception_event(error_type)
         finally:
             self._end_span(now, now)
+
+    def _exception_event(self, error_type: str) -> None:
+        """``gen_ai.client.operation.exception``: the exception's type only. Its message is left out on
+        purpose (service messages can echo request values), and so is the stack trace (our frames and
+        botocore's, no help to the user)."""
+        events = self.telemetry.events
+        if events is not None:
+            events.emit(
+                LogRecord(
+                    event_name=sc.GEN_AI_CLIENT_OPERATION_EXCEPTION,
+                    severity_number=SeverityNumber.WARN,
+                    attributes={sc.EXCEPTION_TYPE: error_type},
+                    context=set_span_in_context(self.span),
+                )
+            )
 
     def _end_span(self, now: float, end: float) -> None:
         if end >= now:
@@ -121,7 +140,7 @@ class Call:
             server_latency = facts.server_latency_s
             server_ttft = facts.server_ttft_s
             first_chunk = facts.time_to_first_chunk_s
-            _response_attributes(facts, attrs, input_tokens, output_tokens)
+            _response_attributes(facts, attrs, input_tokens, output_tokens, telemetry.compat)
             if facts.response_model is not None:
                 metric_attrs = {**metric_attrs, sc.GEN_AI_RESPONSE_MODEL: facts.response_model}
             cost = self._cost(facts)
@@ -151,12 +170,27 @@ class Call:
         # Every point is recorded with the span's context, so the SDK can attach exemplars that lead
         # from a metric spike to the trace behind it.
         context = set_span_in_context(span)
-        telemetry.client_duration.record(duration, metric_attrs, context)
-        telemetry.record_tokens(input_tokens, output_tokens, metric_attrs, context)
+        operation = self.operation
+        for histogram in telemetry.durations(operation):
+            histogram.record(duration, metric_attrs, context)
+        if facts is not None:
+            usage = (
+                input_tokens,
+                output_tokens,
+                facts.cache_read_tokens,
+                facts.cache_write_tokens,
+                facts.reasoning_tokens,
+            )
+            telemetry.record_tokens(operation, usage, metric_attrs, context)
+        if facts is not None and facts.agent_calls is not None:
+            inference_calls, tool_calls = facts.agent_calls
+            telemetry.agent_inference_calls.record(inference_calls, metric_attrs, context)
+            telemetry.agent_tool_calls.record(tool_calls, metric_attrs, context)
         if server_latency is not None:
             telemetry.server_duration.record(server_latency, metric_attrs, context)
         if first_chunk is not None:
-            telemetry.time_to_first_chunk.record(first_chunk, metric_attrs, context)
+            for histogram in telemetry.first_chunk_histograms(operation):
+                histogram.record(first_chunk, metric_attrs, context)
         if server_ttft is not None and error_type is None:  # the semconv: successful responses only
             telemetry.server_time_to_first_token.record(server_ttft, metric_attrs, context)
         if cost is not None:
@@ -208,8 +242,9 @@ def _response_attributes(
     attrs: dict[str, AttributeValue],
     input_tokens: Optional[int],
     output_tokens: Optional[int],
+    compat: bool = False,
 ) -> None:
-    """The span attributes a response reported."""
+    """The span attributes a response reported (``compat``: and the v1.41.0 names beside the new)."""
     if input_tokens is not None:
         attrs[sc.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
     if output_tokens is not None:
@@ -217,7 +252,11 @@ def _response_attributes(
     if facts.cache_read_tokens is not None:
         attrs[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = facts.cache_read_tokens
     if facts.cache_write_tokens is not None:
-        attrs[sc.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = facts.cache_write_tokens
+        attrs[sc.GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS] = facts.cache_write_tokens
+        if compat:
+            attrs[sc.V141_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = facts.cache_write_tokens
+    if facts.reasoning_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = facts.reasoning_tokens
     if facts.finish_reasons:
         attrs[sc.GEN_AI_RESPONSE_FINISH_REASONS] = facts.finish_reasons
     if facts.response_id is not None:
@@ -236,6 +275,16 @@ def _response_attributes(
         attrs[sc.AWS_BEDROCK_RESPONSE_LATENCY_MODE] = facts.response_latency_mode
     if facts.extra_attributes:
         attrs.update(facts.extra_attributes)
+
+
+def expect_finish_reason(facts: Optional[ResponseFacts]) -> ResponseFacts:
+    """An inference call that failed or was cut short before its final event: the conventions ask for
+    finish reason ``error`` where one was expected but not received."""
+    if facts is None:
+        facts = ResponseFacts()
+    if not facts.finish_reasons:
+        facts.finish_reasons = (sc.FINISH_ERROR,)
+    return facts
 
 
 def _attempt_events(span: Span, attempts: Attempts) -> None:

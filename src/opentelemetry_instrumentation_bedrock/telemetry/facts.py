@@ -14,6 +14,7 @@ class ResponseFacts:
     """Facts learned from a response. ``None`` means "not reported", never zero."""
 
     __slots__ = (
+        "agent_calls",
         "cache_read_tokens",
         "cache_write_tokens",
         "extra_attributes",
@@ -23,6 +24,7 @@ class ResponseFacts:
         "input_tokens",
         "output_messages",
         "output_tokens",
+        "reasoning_tokens",
         "response_id",
         "response_latency_mode",
         "response_model",
@@ -37,6 +39,7 @@ class ResponseFacts:
         self.output_tokens: int | None = None
         self.cache_read_tokens: int | None = None
         self.cache_write_tokens: int | None = None
+        self.reasoning_tokens: int | None = None  # a part of output_tokens, where Bedrock reports it
         self.finish_reasons: tuple[str, ...] | None = None
         self.response_id: str | None = None
         self.response_model: str | None = None
@@ -50,6 +53,8 @@ class ResponseFacts:
         self.guardrail_findings: tuple[tuple[str, str], ...] = ()  # (policy, action) pairs
         self.response_service_tier: str | None = None
         self.response_latency_mode: str | None = None
+        # An agent's trace: (model invocations, tool invocations) seen; None without a trace.
+        self.agent_calls: tuple[int, int] | None = None
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
-from opentelemetry._logs import LoggerProvider, NoOpLogger, get_logger
+from opentelemetry._logs import Logger, LoggerProvider, NoOpLogger, get_logger
 from opentelemetry.context import Context
 from opentelemetry.metrics import Counter, Histogram, Meter, MeterProvider, NoOpHistogram, get_meter
 from opentelemetry.trace import NoOpTracer, ProxyTracer, Tracer, TracerProvider, get_tracer
@@ -29,6 +29,37 @@ TOKEN_BUCKETS = (
 )  # fmt: skip
 
 
+AGENT_DURATION_BUCKETS = (0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 51.2, 102.4, 204.8, 409.6)
+CALL_COUNT_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
+
+_TTFC = (
+    "Time to receive the first chunk, measured from when the client issues the generation request to "
+    "when the first chunk is received in the response stream."
+)
+_TPOC = (
+    "Time per output chunk, recorded for each chunk received after the first one, measured as the time "
+    "elapsed from the end of the previous chunk to the end of the current chunk."
+)
+
+# (input incl. cache, output, cache read, cache write, reasoning output); None where not reported.
+Usage = tuple[Optional[int], Optional[int], Optional[int], Optional[int], Optional[int]]
+
+
+def _histograms(meter: Meter, unit: str, buckets: tuple[float, ...]) -> Callable[[str, str], Histogram]:
+    """A maker of histograms with one unit and the conventions' bucket advice."""
+
+    def make(name: str, description: str) -> Histogram:
+        return meter.create_histogram(
+            name, unit=unit, description=description, explicit_bucket_boundaries_advisory=list(buckets)
+        )
+
+    return make
+
+
+def _token_counter(meter: Meter, name: str, description: str) -> Counter:
+    return meter.create_counter(name, unit="{token}", description=f"Number of {description}.")
+
+
 def _settled(proxy: object, attribute: str) -> object:
     """What an API proxy (tracer, logger) currently delegates to; the object itself if not a proxy."""
     try:
@@ -45,21 +76,41 @@ def _noop_histogram(histogram: object) -> bool:
 
 
 class Telemetry:
-    """Everything a call needs to emit: one tracer and the histograms."""
+    """Everything a call needs to emit: one tracer, the instruments, and the event logger.
+
+    The instruments follow the latest GenAI conventions; with ``compat`` (``semconv_compat="v1.41"``)
+    the v1.41.0 ones are created too and every value is recorded on both.
+    """
 
     __slots__ = (
+        "agent_inference_calls",
+        "agent_tool_calls",
         "client_cost",
-        "client_duration",
+        "compat",
         "content",
+        "events",
+        "execute_tool_duration",
         "guardrail_interventions",
+        "inference_duration",
+        "invoke_agent_duration",
+        "operation_duration",
+        "operation_input_tokens",
+        "operation_output_tokens",
         "pricing",
         "server_duration",
         "server_time_to_first_token",
         "throttled_attempts",
         "time_per_output_chunk",
         "time_to_first_chunk",
-        "token_usage",
         "tracer",
+        "usage_cache_read",
+        "usage_cache_write",
+        "usage_input",
+        "usage_output",
+        "usage_reasoning",
+        "v141_time_per_output_chunk",
+        "v141_time_to_first_chunk",
+        "v141_token_usage",
     )
 
     def __init__(
@@ -68,10 +119,14 @@ class Telemetry:
         meter: Meter,
         content: Optional[ContentRecorder] = None,
         pricing: Optional[Pricing] = None,
+        compat: bool = False,
+        events: Optional[Logger] = None,
     ) -> None:
         self.tracer = tracer
         self.content = content  # None unless content capture is on
         self.pricing = pricing if pricing is not None else Pricing.load()
+        self.compat = compat
+        self.events = events  # for gen_ai.client.operation.exception
         # Bedrock-specific counters (documented in docs/reference.md).
         self.throttled_attempts: Counter = meter.create_counter(
             sc.AWS_BEDROCK_CLIENT_THROTTLED_ATTEMPTS,
@@ -88,81 +143,161 @@ class Telemetry:
             unit="{intervention}",
             description="Guardrail interventions, by policy type and action.",
         )
-        self.client_duration: Histogram = meter.create_histogram(
-            sc.GEN_AI_CLIENT_OPERATION_DURATION,
-            unit="s",
-            description="GenAI operation duration.",
-            explicit_bucket_boundaries_advisory=list(DURATION_BUCKETS),
+        seconds = _histograms(meter, "s", DURATION_BUCKETS)
+        self.inference_duration = seconds(
+            sc.GEN_AI_CLIENT_INFERENCE_DURATION, "GenAI client inference operation duration."
         )
-        self.token_usage: Histogram = meter.create_histogram(
-            sc.GEN_AI_CLIENT_TOKEN_USAGE,
-            unit="{token}",
-            description="Number of input and output tokens used.",
-            explicit_bucket_boundaries_advisory=list(TOKEN_BUCKETS),
-        )
-        self.server_duration: Histogram = meter.create_histogram(
+        self.operation_duration = seconds(sc.GEN_AI_CLIENT_OPERATION_DURATION, "GenAI operation duration.")
+        self.server_duration = seconds(
             sc.GEN_AI_SERVER_REQUEST_DURATION,
-            unit="s",
-            description=(
-                "Generative AI server request duration such as time-to-last byte or last output token."
-            ),
-            explicit_bucket_boundaries_advisory=list(DURATION_BUCKETS),
+            "Generative AI server request duration such as time-to-last byte or last output token.",
         )
-        # Streaming only: the semconv says these SHOULD NOT be reported for other calls.
-        self.time_to_first_chunk: Histogram = meter.create_histogram(
-            sc.GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
-            unit="s",
-            description=(
-                "Time to receive the first chunk, measured from when the client issues the generation "
-                "request to when the first chunk is received in the response stream."
-            ),
-            explicit_bucket_boundaries_advisory=list(DURATION_BUCKETS),
+        # Streaming only: the conventions say these SHOULD NOT be reported for other calls.
+        self.time_to_first_chunk = seconds(sc.GEN_AI_CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK, _TTFC)
+        self.time_per_output_chunk = seconds(sc.GEN_AI_CLIENT_INFERENCE_TIME_PER_OUTPUT_CHUNK, _TPOC)
+        self.server_time_to_first_token = _histograms(meter, "s", SERVER_TTFT_BUCKETS)(
+            sc.GEN_AI_SERVER_TIME_TO_FIRST_TOKEN, "Time to generate first token for successful responses."
         )
-        self.time_per_output_chunk: Histogram = meter.create_histogram(
-            sc.GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
-            unit="s",
-            description=(
-                "Time per output chunk, recorded for each chunk received after the first one, measured "
-                "as the time elapsed from the end of the previous chunk to the end of the current chunk."
-            ),
-            explicit_bucket_boundaries_advisory=list(DURATION_BUCKETS),
+        self.execute_tool_duration = seconds(sc.GEN_AI_EXECUTE_TOOL_DURATION, "Duration of tool execution.")
+        self.invoke_agent_duration = _histograms(meter, "s", AGENT_DURATION_BUCKETS)(
+            sc.GEN_AI_INVOKE_AGENT_DURATION, "GenAI agent invocation duration."
         )
-        self.server_time_to_first_token: Histogram = meter.create_histogram(
-            sc.GEN_AI_SERVER_TIME_TO_FIRST_TOKEN,
-            unit="s",
-            description="Time to generate first token for successful responses.",
-            explicit_bucket_boundaries_advisory=list(SERVER_TTFT_BUCKETS),
+        self.agent_inference_calls = _histograms(meter, "{inference_call}", CALL_COUNT_BUCKETS)(
+            sc.GEN_AI_INVOKE_AGENT_INFERENCE_CALLS, "Number of inference calls made by one agent invocation."
         )
+        self.agent_tool_calls = _histograms(meter, "{tool_call}", CALL_COUNT_BUCKETS)(
+            sc.GEN_AI_INVOKE_AGENT_TOOL_CALLS, "Number of tool calls made by one agent invocation."
+        )
+        tokens = _histograms(meter, "{token}", TOKEN_BUCKETS)
+        self.operation_input_tokens = tokens(
+            sc.GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS, "Input tokens used by one inference operation."
+        )
+        self.operation_output_tokens = tokens(
+            sc.GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS,
+            "Output tokens used by one inference operation.",
+        )
+        self.usage_input = _token_counter(
+            meter,
+            sc.GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS,
+            "input (prompt) tokens used, including cached tokens",
+        )
+        self.usage_output = _token_counter(
+            meter,
+            sc.GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS,
+            "output (completion) tokens used, including reasoning tokens",
+        )
+        self.usage_cache_read = _token_counter(
+            meter,
+            sc.GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS,
+            "input tokens served from a provider-managed cache",
+        )
+        self.usage_cache_write = _token_counter(
+            meter,
+            sc.GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS,
+            "input tokens written to a provider-managed cache",
+        )
+        self.usage_reasoning = _token_counter(
+            meter,
+            sc.GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS,
+            "output tokens used for reasoning",
+        )
+        # The v1.41.0 instruments, only in the compatibility mode. gen_ai.client.operation.duration is
+        # the same instrument in both: compat records inference durations on it too.
+        self.v141_token_usage: Optional[Histogram] = None
+        self.v141_time_to_first_chunk: Optional[Histogram] = None
+        self.v141_time_per_output_chunk: Optional[Histogram] = None
+        if compat:
+            self.v141_token_usage = tokens(
+                sc.V141_GEN_AI_CLIENT_TOKEN_USAGE, "Number of input and output tokens used."
+            )
+            self.v141_time_to_first_chunk = seconds(
+                sc.V141_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, _TTFC
+            )
+            self.v141_time_per_output_chunk = seconds(
+                sc.V141_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK, _TPOC
+            )
+
+    def durations(self, operation: str) -> tuple[Histogram, ...]:
+        """The duration histograms a call of ``operation`` records on: inference, agent, or operation
+        duration (and, in the compatibility mode, the v1.41.0 operation duration for all)."""
+        if operation in sc.INFERENCE_OPERATIONS:
+            specific = self.inference_duration
+        elif operation == sc.OP_INVOKE_AGENT:
+            specific = self.invoke_agent_duration
+        else:
+            return (self.operation_duration,)
+        return (specific, self.operation_duration) if self.compat else (specific,)
+
+    def first_chunk_histograms(self, operation: str) -> tuple[Histogram, ...]:
+        """Time to first chunk: inference streams only (v1.41.0 recorded it for agent streams too)."""
+        v141 = self.v141_time_to_first_chunk
+        if operation in sc.INFERENCE_OPERATIONS:
+            return (self.time_to_first_chunk,) if v141 is None else (self.time_to_first_chunk, v141)
+        return () if v141 is None else (v141,)
+
+    def chunk_histograms(self, operation: str) -> tuple[Histogram, ...]:
+        """Time per output chunk, like time to first chunk."""
+        v141 = self.v141_time_per_output_chunk
+        if operation in sc.INFERENCE_OPERATIONS:
+            return (self.time_per_output_chunk,) if v141 is None else (self.time_per_output_chunk, v141)
+        return () if v141 is None else (v141,)
 
     def record_tokens(
         self,
-        input_tokens: Optional[int],
-        output_tokens: Optional[int],
+        operation: str,
+        usage: Usage,
         metric_attrs: dict[str, AttributeValue],
         context: Context,
     ) -> None:
-        """One ``gen_ai.client.token.usage`` point per token type reported (none for a missing count)."""
+        """The usage counters (by modality, which Bedrock does not report: ``unknown``) and the
+        per-operation histograms, for inference calls; nothing for a count that was not reported. The
+        conventions define no token metric for embeddings: only the compatibility mode records one."""
+        input_tokens, output_tokens, cache_read, cache_write, reasoning = usage
+        v141 = self.v141_token_usage
+        if v141 is not None:
+            if input_tokens is not None:
+                v141.record(
+                    input_tokens,
+                    {**metric_attrs, sc.V141_GEN_AI_TOKEN_TYPE: sc.V141_TOKEN_TYPE_INPUT},
+                    context,
+                )
+            if output_tokens is not None:
+                v141.record(
+                    output_tokens,
+                    {**metric_attrs, sc.V141_GEN_AI_TOKEN_TYPE: sc.V141_TOKEN_TYPE_OUTPUT},
+                    context,
+                )
+        if operation not in sc.INFERENCE_OPERATIONS:
+            return
+        attrs = metric_attrs
+        if sc.ERROR_TYPE in attrs:  # not among the token metrics' attributes
+            attrs = {k: v for k, v in attrs.items() if k != sc.ERROR_TYPE}
+        by_modality = {**attrs, sc.GEN_AI_TOKEN_MODALITY: sc.MODALITY_UNKNOWN}
         if input_tokens is not None:
-            self.token_usage.record(
-                input_tokens, {**metric_attrs, sc.GEN_AI_TOKEN_TYPE: sc.TOKEN_TYPE_INPUT}, context
-            )
+            self.usage_input.add(input_tokens, by_modality, context)
+            self.operation_input_tokens.record(input_tokens, attrs, context)
         if output_tokens is not None:
-            self.token_usage.record(
-                output_tokens, {**metric_attrs, sc.GEN_AI_TOKEN_TYPE: sc.TOKEN_TYPE_OUTPUT}, context
-            )
+            self.usage_output.add(output_tokens, by_modality, context)
+            self.operation_output_tokens.record(output_tokens, attrs, context)
+        if cache_read is not None:
+            self.usage_cache_read.add(cache_read, by_modality, context)
+        if cache_write is not None:
+            self.usage_cache_write.add(cache_write, by_modality, context)
+        if reasoning is not None:
+            self.usage_reasoning.add(reasoning, by_modality, context)
 
     def inert(self) -> bool:
-        """True when nothing we emit could be kept: the tracer, the meter and (with content events on)
-        the logger are the API's no-ops, as in an app with no SDK installed. Then a call is passed
-        straight through. Checked per call, because an SDK installed later makes the API's proxies
-        real; anything unexpected counts as "not inert" and takes the full path."""
+        """True when nothing we emit could be kept: the tracer, the meter and the loggers are the API's
+        no-ops, as in an app with no SDK installed. Then a call is passed straight through. Checked per
+        call, because an SDK installed later makes the API's proxies real; anything unexpected counts
+        as "not inert" and takes the full path."""
         try:
             tracer = _settled(self.tracer, "_tracer") if isinstance(self.tracer, ProxyTracer) else self.tracer
-            if not isinstance(tracer, NoOpTracer) or not _noop_histogram(self.client_duration):
+            if not isinstance(tracer, NoOpTracer) or not _noop_histogram(self.operation_duration):
                 return False
-            content = self.content
-            if content is not None and content.logger is not None:
-                return isinstance(_settled(content.logger, "_logger"), NoOpLogger)
+            for logger in (self.events, self.content.logger if self.content is not None else None):
+                if logger is not None and not isinstance(_settled(logger, "_logger"), NoOpLogger):
+                    return False
             return True
         except Exception:
             return False
@@ -175,15 +310,14 @@ class Telemetry:
         logger_provider: Optional[LoggerProvider] = None,
         config: Optional[CaptureConfig] = None,
         pricing: Optional[Pricing] = None,
+        compat: bool = False,
     ) -> Telemetry:
-        """Build from the given providers, or the global ones. A logger is only created when content
-        events are on."""
+        """Build from the given providers, or the global ones. The logger carries the exception
+        events, and the content events when those are on."""
         tracer = get_tracer(INSTRUMENTATION_NAME, __version__, tracer_provider)
         meter = get_meter(INSTRUMENTATION_NAME, __version__, meter_provider)
+        logger = get_logger(INSTRUMENTATION_NAME, __version__, logger_provider)
         content = None
         if config is not None and config.capture:
-            logger = (
-                get_logger(INSTRUMENTATION_NAME, __version__, logger_provider) if config.on_event else None
-            )
-            content = ContentRecorder(config, logger)
-        return cls(tracer, meter, content, pricing)
+            content = ContentRecorder(config, logger if config.on_event else None)
+        return cls(tracer, meter, content, pricing, compat, logger)

@@ -20,7 +20,7 @@ from opentelemetry.util.types import AttributeValue
 from ..bugs import guard, report
 from ..content.assembly import Assembler
 from ..telemetry import names as sc
-from ..telemetry.call import Call
+from ..telemetry.call import Call, expect_finish_reason
 from ..telemetry.facts import ResponseFacts
 
 # Reads one event into the facts; True when the event carried model output (a text, tool-use or
@@ -61,6 +61,7 @@ class StreamObserver:
         "_assembler",
         "_call",
         "_chunk_attrs",
+        "_chunk_histograms",
         "_done",
         "_ended",
         "_last_event",
@@ -80,6 +81,7 @@ class StreamObserver:
         self._request_id = request_id
         self.facts = ResponseFacts()
         self._chunk_attrs: dict[str, AttributeValue] = call.metric_attrs
+        self._chunk_histograms = call.telemetry.chunk_histograms(call.operation)
         self._model: Optional[str] = None
         self._last_output: Optional[float] = None
         self._last_event = perf_counter()
@@ -103,7 +105,8 @@ class StreamObserver:
                 else:
                     if facts.response_model is not self._model:
                         self._use_model(facts.response_model)
-                    self._call.telemetry.time_per_output_chunk.record(now - last, self._chunk_attrs)
+                    for histogram in self._chunk_histograms:
+                        histogram.record(now - last, self._chunk_attrs)
         except Exception:
             report("failed to read a stream event", self._call.shape())
 
@@ -138,13 +141,23 @@ class StreamObserver:
             guard(self._call.fail, exc, self.facts, self._request_id, what=_END)
 
     def close(self) -> None:
-        """The user closed the stream: end now, status unset, with whatever usage is known."""
-        self.finish()
+        """The user closed the stream: end now, status unset, with whatever usage is known (and, for
+        inference cut short before its finish reason arrived, finish reason ``error``)."""
+        if self._ended.acquire(blocking=False):
+            self._done = True
+            _open.discard(self)
+            self._cut_short()
+            guard(self._call.finish, self.facts, self._request_id, what=_END)
+
+    def _cut_short(self) -> None:
+        self._assemble()
+        if self._call.operation in sc.INFERENCE_OPERATIONS:
+            expect_finish_reason(self.facts)
 
     def abandon(self) -> None:
         """The stream was garbage collected unfinished: end where its last event arrived."""
         if self._ended.acquire(blocking=False):
             self._done = True
             _open.discard(self)
-            self._assemble()
+            self._cut_short()
             guard(self._call.finish, self.facts, self._request_id, self._last_event, what=_END)
