@@ -67,7 +67,10 @@ def test_one_genai_span_and_one_set_of_metrics(all_three, emu, client, make_clie
     assert len(all_three.spans()) == 2  # and no AWS SDK span for the Bedrock calls either
     scopes = genai_metric_scopes(all_three)
     assert scopes["gen_ai.client.inference.duration"] == {OURS}
-    assert scopes["gen_ai.client.token.usage"] == {OURS}
+    assert scopes["gen_ai.client.inference.usage.input_tokens"] == {OURS}
+    # No other instrumentation recorded any GenAI metric (theirs would be the v1.41.0 token.usage).
+    assert set().union(*scopes.values()) == {OURS}
+    assert "gen_ai.client.token.usage" not in scopes
 
     # Agents too: one span for the agent call (ours) and its rebuilt children, nothing from the others.
     agents = make_client("bedrock-agent-runtime")
