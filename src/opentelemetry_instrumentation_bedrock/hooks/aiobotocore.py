@@ -24,6 +24,7 @@ from ..telemetry.call import Call
 from ..telemetry.facts import ResponseFacts
 from ..telemetry.instruments import Telemetry
 from ..wire.streaming import StreamObserver
+from ..wire.streams import ProxyState
 from .botocore import Patch, wrap_stream
 from .retries import CURRENT_CALL
 
@@ -156,17 +157,17 @@ def memory_body(data: bytes, error: Optional[BaseException] = None) -> AioStream
     return AioStreamingBody(_MemoryResponse(data, error), None if error is not None else len(data))
 
 
-class TracedAioEventStream(AioEventStream):  # type: ignore[misc]
-    """The async counterpart of ``streams.TracedEventStream``: yields exactly what aiobotocore yields.
+class TracedAioEventStream(ProxyState, AioEventStream):  # type: ignore[misc]
+    """The async counterpart of ``streams.TracedEventStream``: yields exactly what aiobotocore yields,
+    and shares the wrapped stream's instance state (``vars()`` shows aiobotocore's attributes).
 
     A task cancelled while awaiting the next event ends the call as an error of type
     ``CancelledError``; leaving the loop does not end it (the stream can be iterated again); closing it
-    or dropping it does.
+    or dropping the last proxy over it does.
     """
 
     def __init__(self, inner: AioEventStream, observer: StreamObserver) -> None:
-        self._inner = inner
-        self._observer = observer
+        self._adopt(inner, observer)
 
     def __aiter__(self) -> AsyncIterator[Any]:
         return self._events()
@@ -193,17 +194,6 @@ class TracedAioEventStream(AioEventStream):  # type: ignore[misc]
 
     async def get_initial_response(self) -> Any:
         return await self._inner.get_initial_response()
-
-    def __getattr__(self, name: str) -> Any:
-        if name in ("_inner", "_observer"):
-            raise AttributeError(name)
-        return getattr(self._inner, name)
-
-    def __del__(self) -> None:
-        try:
-            self._observer.abandon()
-        except Exception:  # pragma: no cover - interpreter shutdown
-            pass
 
 
 def instrument(telemetry: Telemetry) -> Optional[AsyncPatch]:

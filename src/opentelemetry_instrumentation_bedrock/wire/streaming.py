@@ -63,6 +63,7 @@ class StreamObserver:
         "_chunk_attrs",
         "_done",
         "_ended",
+        "_holders",
         "_last_event",
         "_last_output",
         "_model",
@@ -85,7 +86,20 @@ class StreamObserver:
         self._last_event = perf_counter()
         self._ended = Lock()  # acquired once, by whichever path ends the call first
         self._done = False  # set once ended: events still buffered after a close() are not timed
+        self._holders: list[None] = []  # one entry per live proxy (copies included); list ops are atomic
         _open.add(self)
+
+    def hold(self) -> None:
+        """A proxy over this call now exists."""
+        self._holders.append(None)
+
+    def release(self) -> None:
+        """A proxy was garbage collected; the call is abandoned when no proxy over it is left."""
+        holders = self._holders
+        if holders:
+            holders.pop()
+        if not holders:
+            self.abandon()
 
     def on_event(self, event: Any) -> None:
         """One event the user is about to receive. Hot path: keep it small."""
