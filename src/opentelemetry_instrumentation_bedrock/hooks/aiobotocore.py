@@ -71,11 +71,15 @@ class AsyncPatch(Patch):
             raise
         CURRENT_CALL.reset(current)
         otel_context.detach(token)
-        if operation.stream_member is not None:
-            return wrap_stream(operation, info, call, result, TracedAioEventStream)
-        if isinstance(operation, InvokeModel):
-            return await _finish_invoke(operation, info, call, result)
-        return self._finish(operation, info, call, result)
+        try:
+            if operation.stream_member is not None:
+                return wrap_stream(operation, info, call, result, TracedAioEventStream)
+            if isinstance(operation, InvokeModel):
+                return await _finish_invoke(operation, info, call, result)
+            return self._finish(operation, info, call, result)
+        except BaseException as exc:  # cancelled while we read the body, Ctrl-C, exit: end, re-raise
+            guard(call.fail, exc)
+            raise
 
 
 async def _finish_invoke(operation: InvokeModel, info: RequestInfo, call: Call, result: Any) -> Any:

@@ -80,9 +80,13 @@ class Patch:
             raise
         CURRENT_CALL.reset(current)
         otel_context.detach(token)
-        if operation.stream_member is not None:
-            return wrap_stream(operation, info, call_obj, result)
-        return self._finish(operation, info, call_obj, result)
+        try:
+            if operation.stream_member is not None:
+                return wrap_stream(operation, info, call_obj, result)
+            return self._finish(operation, info, call_obj, result)
+        except BaseException as exc:  # Ctrl-C or an exit while we read the response: end, re-raise
+            guard(call_obj.fail, exc)
+            raise
 
     def _start(
         self, operation: Operation, client: Any, api_params: Mapping[str, Any]
@@ -118,22 +122,40 @@ class Patch:
             request_attrs = {**common, **info.attributes}
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)
-            info.call = call
-            guardrail = info.attributes.get(sc.AWS_BEDROCK_GUARDRAIL_ID)
-            if isinstance(guardrail, str):
-                call.guardrail_id = guardrail
-            recorder = self.telemetry.content
-            if recorder is not None:
-                info.capture = recorder.config
-                call.request_attrs = request_attrs
-                try:
-                    call.request_content = operation.request_content(api_params, info)
-                except Exception:
-                    report("failed to read request content", call.shape())
+            try:
+                self._prepare(operation, api_params, info, call, request_attrs)
+            except Exception:
+                guard(call.finish, None)  # our bug: the call goes ahead uninstrumented, no span left open
+                raise
+            except BaseException as exc:  # Ctrl-C or an exit before the call was sent
+                guard(call.fail, exc)
+                raise
             return info, call
         except Exception:
             report("failed to start a span", type(operation).__name__)
             return None
+
+    def _prepare(
+        self,
+        operation: Operation,
+        api_params: Mapping[str, Any],
+        info: RequestInfo,
+        call: Call,
+        request_attrs: dict[str, AttributeValue],
+    ) -> None:
+        """What a started call needs before it is sent: its guardrail and, with capture on, content."""
+        info.call = call
+        guardrail = info.attributes.get(sc.AWS_BEDROCK_GUARDRAIL_ID)
+        if isinstance(guardrail, str):
+            call.guardrail_id = guardrail
+        recorder = self.telemetry.content
+        if recorder is not None:
+            info.capture = recorder.config
+            call.request_attrs = request_attrs
+            try:
+                call.request_content = operation.request_content(api_params, info)
+            except Exception:
+                report("failed to read request content", call.shape())
 
     @staticmethod
     def _finish(operation: Operation, info: RequestInfo, call: Call, result: Any) -> Any:
