@@ -29,7 +29,7 @@ from .hooks.coexist import quiet_other_instrumentations
 from .package import _instruments
 from .telemetry.instruments import Telemetry
 from .version import __version__
-from .wire.streaming import register_exit_hook
+from .wire.streaming import register_process_hooks
 
 __all__ = ["BedrockInstrumentor", "__version__"]
 
@@ -59,7 +59,7 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         patch = Patch(BaseClient._make_api_call, telemetry)
         BaseClient._make_api_call = patch.wrapper
         self._patch = patch
-        register_exit_hook()
+        register_process_hooks()
         self._restore_others = quiet_other_instrumentations()
         try:
             from .hooks import aiobotocore as aio
