@@ -93,7 +93,7 @@ def _close_raw_like_pydantic_ai(stream: Any) -> Any:
 
 
 def test_closing_the_raw_stream_closes_the_connection_as_uninstrumented(request, emu):
-    plain, traced, telemetry = both(request, emu, _close_raw_like_pydantic_ai)
+    plain, traced, _telemetry = both(request, emu, _close_raw_like_pydantic_ai)
     assert plain[:2] == (3, True)
     assert traced == plain
 

@@ -46,7 +46,7 @@ class ProxyState:
         state = getattr(inner, "__dict__", None)
         if isinstance(state, dict):
             # Share botocore's state itself (not a copy): whatever one side changes, the other sees.
-            self.__dict__ = state
+            object.__setattr__(self, "__dict__", state)
 
     def __copy__(self: P) -> P:
         twin = type(self).__new__(type(self))
