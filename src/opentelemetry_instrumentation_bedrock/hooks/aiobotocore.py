@@ -14,7 +14,6 @@ from typing import Any, Callable, Optional
 from aiobotocore.eventstream import AioEventStream
 from aiobotocore.response import AioStreamingBody
 from opentelemetry import context as otel_context
-from opentelemetry.trace import set_span_in_context
 
 from ..bugs import guard, report
 from ..operations import OPERATIONS
@@ -25,7 +24,7 @@ from ..telemetry.facts import ResponseFacts
 from ..telemetry.instruments import Telemetry
 from ..wire.streaming import StreamObserver
 from ..wire.streams import ProxyState
-from .botocore import Patch, wrap_stream
+from .botocore import Patch, call_context, wrap_stream
 from .retries import CURRENT_CALL
 
 
@@ -60,7 +59,7 @@ class AsyncPatch(Patch):
         if started is None:
             return await original(client, operation_name, api_params)
         info, call = started
-        token = otel_context.attach(set_span_in_context(call.span))
+        token = otel_context.attach(call_context(call.span))
         current = CURRENT_CALL.set(call)
         try:
             result = await original(client, operation_name, api_params)

@@ -13,8 +13,9 @@ from typing import Any, Callable, Optional
 
 from botocore.eventstream import EventStream
 from opentelemetry import context as otel_context
+from opentelemetry.context import _SUPPRESS_HTTP_INSTRUMENTATION_KEY
 from opentelemetry.instrumentation.utils import is_instrumentation_enabled
-from opentelemetry.trace import SpanKind, set_span_in_context
+from opentelemetry.trace import Span, SpanKind, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
 from ..bugs import guard, report
@@ -69,7 +70,7 @@ class Patch:
         if call is None:
             return original(client, operation_name, api_params)
         info, call_obj = call
-        token = otel_context.attach(set_span_in_context(call_obj.span))
+        token = otel_context.attach(call_context(call_obj.span))
         current = CURRENT_CALL.set(call_obj)  # for the retry handlers, during this call only
         try:
             result = original(client, operation_name, api_params)
@@ -172,6 +173,13 @@ class Patch:
             returned = result
         guard(call.finish, facts, request_id)
         return returned
+
+
+def call_context(span: Span) -> otel_context.Context:
+    """The context botocore runs in: our span current, and HTTP client instrumentations (urllib3,
+    aiohttp-client, requests) told to stay quiet, so a trace has one client span per Bedrock call, as
+    with opentelemetry-instrumentation-botocore. Only for our calls: other HTTP keeps its spans."""
+    return otel_context.set_value(_SUPPRESS_HTTP_INSTRUMENTATION_KEY, True, set_span_in_context(span))
 
 
 def wrap_stream(
