@@ -173,9 +173,10 @@ class TracedAioEventStream(ProxyState, AioEventStream):  # type: ignore[misc]
         self._adopt(inner, observer)
 
     def __aiter__(self) -> AsyncIterator[Any]:
-        return self._events()
+        return self.__anext__()
 
-    async def _events(self) -> AsyncIterator[Any]:
+    async def __anext__(self) -> AsyncIterator[Any]:
+        # aiobotocore's own __anext__ is this async generator too; ours is observed however it is reached.
         observer = self._observer
         on_event = observer.on_event
         try:

@@ -34,6 +34,13 @@ class _ChainedLoader(Loader):
     def create_module(self, spec: ModuleSpec) -> Optional[ModuleType]:
         return self._original.create_module(spec)
 
+    def __getattr__(self, name: str) -> Any:
+        # get_source, get_code, is_package...: the original's, while the module runs (tracebacks show
+        # its source lines as uninstrumented).
+        if name == "_original":
+            raise AttributeError(name)
+        return getattr(self._original, name)
+
     def exec_module(self, module: ModuleType) -> None:
         try:
             self._original.exec_module(module)
