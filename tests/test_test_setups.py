@@ -108,17 +108,16 @@ def moto_calls(client: Any) -> Any:
         converse: Any = None
     except NotImplementedError as exc:
         converse = str(exc)
-    return invoke["body"].read(), invoke["serviceTier"], converse
+    return invoke["body"].read(), invoke["contentType"], converse
 
 
 def test_moto_invoke_model_is_one_span_and_unimplemented_apis_fail_as_uninstrumented(request):
     plain = under_moto(moto_calls)
     telemetry = request.getfixturevalue("instrumented")
     assert under_moto(moto_calls) == plain
-    assert plain == (b"{}", "default", "The converse action has not been implemented")
+    assert plain == (b"{}", "application/json", "The converse action has not been implemented")
     invoke, converse = sorted(telemetry.spans(), key=lambda s: "error.type" in s.attributes)
     assert invoke.name == f"chat {MODEL}"
     assert "gen_ai.usage.input_tokens" not in invoke.attributes  # moto reports none
-    assert invoke.attributes["aws.bedrock.response.service_tier"] == "default"
     assert len(invoke.attributes["aws.request_id"]) == 52  # moto's request id header
     assert converse.attributes["error.type"] == "NotImplementedError"
