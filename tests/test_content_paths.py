@@ -151,3 +151,27 @@ def test_a_structure_too_big_for_the_limit_is_bounded_in_the_event_too(capture, 
     assert (len(span_value), span_value.endswith(MARKER)) == (LIMIT, True)
     assert size(event_value) <= LIMIT
     assert event_value == span_value
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["rag", "rag_stream"])
+def test_retrieve_and_generate_records_its_question_and_answer(capture, emu, make_client, streamed):
+    agents = _agents(make_client)
+    if streamed and "RetrieveAndGenerateStream" not in agents.meta.service_model.operation_names:
+        pytest.skip("this botocore has no RetrieveAndGenerateStream")
+    telemetry = capture(capture_content="SPAN_ONLY")
+    if streamed:
+        list(
+            agents.retrieve_and_generate_stream(
+                input={"text": "What to wear?"}, retrieveAndGenerateConfiguration=RAG
+            )["stream"]
+        )
+    else:
+        agents.retrieve_and_generate(input={"text": "What to wear?"}, retrieveAndGenerateConfiguration=RAG)
+    span = telemetry.span().attributes
+    assert json.loads(span["gen_ai.input.messages"]) == [
+        {"role": "user", "parts": [{"type": "text", "content": "What to wear?"}]}
+    ]
+    answer = "This is a test response from the Bedrock emulator."
+    if streamed:
+        answer = answer.replace(" ", "")  # the emulator streams the words as output events, without spaces
+    assert json.loads(span["gen_ai.output.messages"])[0]["parts"] == [{"type": "text", "content": answer}]
