@@ -180,3 +180,20 @@ def test_cancelled_while_we_read_an_async_body(instrumented, emu, monkeypatch):
     with pytest.raises(asyncio.CancelledError):
         asyncio.run(main())
     assert_failed_once(instrumented, "CancelledError")
+
+
+@pytest.mark.parametrize("kind", [*RAISED, GeneratorExit], ids=lambda k: k.__name__)
+def test_our_guards_swallow_only_exceptions(kind):
+    from opentelemetry_instrumentation_bedrock import bugs
+
+    exc = kind()
+
+    def emitting() -> None:
+        raise exc
+
+    with pytest.raises(kind) as info:
+        bugs.guard(emitting)
+    assert info.value is exc
+    assert bugs.counts() == {}  # not counted as a bug of ours
+    bugs.guard(lambda: 1 / 0)  # an Exception is ours: swallowed and counted
+    assert list(bugs.counts().values()) == [1]
