@@ -197,3 +197,33 @@ def test_our_guards_swallow_only_exceptions(kind):
     assert bugs.counts() == {}  # not counted as a bug of ours
     bugs.guard(lambda: 1 / 0)  # an Exception is ours: swallowed and counted
     assert list(bugs.counts().values()) == [1]
+
+
+@pytest.mark.parametrize("kind", RAISED, ids=lambda k: k.__name__)
+def test_raised_inside_async_stream_iteration(request, emu, monkeypatch, kind):
+    pytest.importorskip("aiobotocore")
+    from aiobotocore.session import get_session
+
+    def outcome() -> Any:
+        exc = kind()
+        interrupt_at(monkeypatch, exc, 3)
+
+        async def main() -> Any:
+            async with get_session().create_client(
+                "bedrock-runtime", region_name="us-east-1", endpoint_url=emu.url
+            ) as aio:
+                stream = (await aio.converse_stream(modelId=MODEL, messages=MESSAGES))["stream"]
+                seen: list[Any] = []
+                with pytest.raises(kind) as info:
+                    async for event in stream:
+                        seen.append(event)
+                return len(seen), info.value is exc
+
+        return asyncio.run(main())
+
+    emu.script(Reply.stream(EVENTS))
+    plain = outcome()
+    telemetry = request.getfixturevalue("instrumented")
+    emu.script(Reply.stream(EVENTS))
+    assert outcome() == plain == (3, True)
+    assert_failed_once(telemetry, kind.__name__)
