@@ -278,3 +278,27 @@ def test_invoke_agent_async_with_trace(instrumented, emu):
                             "retrieval KB12345678"])  # fmt: skip
     tokens = token_sums(instrumented)
     assert tokens == {"input": 320, "output": 70}
+
+
+def test_stream_state_and_copies_match_uninstrumented(request, emu):
+    """``vars()`` shows aiobotocore's own state; a copy dropped unread does not end the call."""
+    import copy
+
+    async def scenario(client: Any) -> Any:
+        stream = (await client.converse_stream(modelId=MODEL, messages=MESSAGES))["stream"]
+        shape = {name: type(value).__name__ for name, value in vars(stream).items()}
+        twin = copy.copy(stream)
+        del twin
+        gc.collect()
+        events = [event async for event in stream]
+        return shape, len(events)
+
+    emu.script(Reply.stream(converse_stream_events((8, WORDS), 50)))
+    plain = run(emu, scenario)
+    telemetry = request.getfixturevalue("instrumented")
+    emu.script(Reply.stream(converse_stream_events((8, WORDS), 50)))
+    assert run(emu, scenario) == plain
+    assert "_raw_stream" in plain[0]
+    span = telemetry.span()
+    assert span.attributes["gen_ai.usage.input_tokens"] == 8
+    assert span.attributes["gen_ai.usage.output_tokens"] == WORDS

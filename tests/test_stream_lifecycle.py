@@ -401,7 +401,10 @@ def test_yields_the_very_objects_the_wrapped_stream_yields():
         def finish(self) -> None:
             self.finished += 1
 
-        def abandon(self) -> None:
+        def hold(self) -> None:
+            pass
+
+        def release(self) -> None:
             pass
 
     observer = Observer()

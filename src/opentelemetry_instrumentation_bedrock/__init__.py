@@ -19,6 +19,7 @@ docs/reference.md for every attribute and metric.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Collection
 from typing import Any, Callable, Optional
 
@@ -28,14 +29,21 @@ from .config import CaptureConfig, semconv_compat
 from .cost.pricing import Pricing
 from .hooks.botocore import Patch
 from .hooks.coexist import quiet_other_instrumentations
+from .hooks.post_import import PostImportHook
 from .package import _instruments
 from .telemetry.instruments import Telemetry
 from .version import __version__
-from .wire.streaming import register_exit_hook
+from .wire.streaming import register_process_hooks
 
 __all__ = ["BedrockInstrumentor", "__version__"]
 
 _log = logging.getLogger(__name__)
+_async_warned = False  # the aiobotocore hook failed and said so (once per process)
+
+
+def _version_of(name: str) -> str:
+    module = sys.modules.get(name)
+    return str(getattr(module, "__version__", "(unknown version)"))
 
 
 class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
@@ -43,6 +51,7 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
 
     _patch: Optional[Patch] = None
     _async_patch: Optional[Any] = None
+    _async_hook: Optional[PostImportHook] = None
     _restore_others: Optional[Callable[[], None]] = None
 
     def instrumentation_dependencies(self) -> Collection[str]:
@@ -62,16 +71,27 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         patch = Patch(BaseClient._make_api_call, telemetry)
         BaseClient._make_api_call = patch.wrapper
         self._patch = patch
-        register_exit_hook()
+        register_process_hooks()
         self._restore_others = quiet_other_instrumentations()
+        # aiobotocore is optional, and importing it (with aiohttp) costs ~100 ms: it is patched when the
+        # app imports it, or now if it already has.
+        self._async_hook = PostImportHook("aiobotocore.client", lambda _module: self._hook_async(telemetry))
+        self._async_hook.start()
+
+    def _hook_async(self, telemetry: Telemetry) -> None:
+        global _async_warned
         try:
             from .hooks import aiobotocore as aio
-        except ImportError:  # aiobotocore is optional: without it, nothing else changes
-            return
-        try:
+
             self._async_patch = aio.instrument(telemetry)
         except Exception:
-            _log.debug("bedrock instrumentation: failed to instrument aiobotocore", exc_info=True)
+            if not _async_warned:  # once per process: a version we do not know fails the same way each time
+                _async_warned = True
+                _log.warning(
+                    "bedrock instrumentation: could not instrument aiobotocore %s; its calls are not traced",
+                    _version_of("aiobotocore"),
+                    exc_info=True,
+                )
 
     def _uninstrument(self, **kwargs: Any) -> None:
         from botocore.client import BaseClient
@@ -79,6 +99,9 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         if self._restore_others is not None:
             self._restore_others()
             self._restore_others = None
+        if self._async_hook is not None:
+            self._async_hook.cancel()
+            self._async_hook = None
         if self._async_patch is not None:
             from .hooks import aiobotocore as aio
 

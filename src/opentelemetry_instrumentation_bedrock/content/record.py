@@ -31,6 +31,7 @@ KEYS = {
     "input_messages": sc.GEN_AI_INPUT_MESSAGES,
     "output_messages": sc.GEN_AI_OUTPUT_MESSAGES,
     "tool_definitions": sc.GEN_AI_TOOL_DEFINITIONS,
+    "retrieval_query": sc.GEN_AI_RETRIEVAL_QUERY_TEXT,  # a plain string, recorded as such
 }
 
 
@@ -56,6 +57,7 @@ class ContentRecorder:
             content["system_instructions"] = request.system
             content["input_messages"] = request.messages
             content["tool_definitions"] = request.tools
+            content["retrieval_query"] = request.query
         content["output_messages"] = output
         # A fresh structure without nulls: the hook may change it freely (tool arguments would otherwise
         # still be the caller's own request objects), and no exporter meets a null inside a value.
@@ -73,18 +75,36 @@ class ContentRecorder:
         if not content:
             return
         limit = self.config.max_length
-        structured = {KEYS[k]: fit(v, limit) for k, v in content.items()}
+        recorded = {KEYS[k]: bounded(v, limit) for k, v in content.items()}
         if self.config.on_span and span.is_recording():
-            span.set_attributes({name: to_json(value, limit) for name, value in structured.items()})
+            span.set_attributes(
+                {
+                    name: value if isinstance(value, str) else to_json(value, limit)
+                    for name, value in recorded.items()
+                }
+            )
         if self.config.on_event and self.logger is not None:
             self.logger.emit(
                 LogRecord(
                     event_name=EVENT_NAME,
                     severity_number=SeverityNumber.DEBUG,
-                    attributes={**span_attributes, **structured},
+                    attributes={**span_attributes, **recorded},
                     context=set_span_in_context(span),
                 )
             )
+
+
+def bounded(value: Any, limit: Optional[int]) -> Any:
+    """One content field within the limit, for the span and the event alike: a string cut to it
+    (ending with the marker); a structure shortened by :func:`fit`, or, when the structure alone is too
+    big, its JSON text cut by :func:`to_json` (the event then carries the span attribute's text)."""
+    if limit is None:
+        return value
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[: max(0, limit - len(MARKER))] + MARKER
+    value = fit(value, limit)
+    text = to_json(value, None)
+    return value if len(text) <= limit else to_json(value, limit)
 
 
 def to_json(value: Any, limit: Optional[int]) -> str:

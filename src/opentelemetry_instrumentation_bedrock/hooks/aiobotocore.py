@@ -14,7 +14,6 @@ from typing import Any, Callable, Optional
 from aiobotocore.eventstream import AioEventStream
 from aiobotocore.response import AioStreamingBody
 from opentelemetry import context as otel_context
-from opentelemetry.trace import set_span_in_context
 
 from ..bugs import guard, report
 from ..operations import OPERATIONS
@@ -24,7 +23,8 @@ from ..telemetry.call import Call
 from ..telemetry.facts import ResponseFacts
 from ..telemetry.instruments import Telemetry
 from ..wire.streaming import StreamObserver
-from .botocore import Patch, wrap_stream
+from ..wire.streams import ProxyState
+from .botocore import Patch, call_context, wrap_stream
 from .retries import CURRENT_CALL
 
 
@@ -59,7 +59,7 @@ class AsyncPatch(Patch):
         if started is None:
             return await original(client, operation_name, api_params)
         info, call = started
-        token = otel_context.attach(set_span_in_context(call.span))
+        token = otel_context.attach(call_context(call.span))
         current = CURRENT_CALL.set(call)
         try:
             result = await original(client, operation_name, api_params)
@@ -70,11 +70,15 @@ class AsyncPatch(Patch):
             raise
         CURRENT_CALL.reset(current)
         otel_context.detach(token)
-        if operation.stream_member is not None:
-            return wrap_stream(operation, info, call, result, TracedAioEventStream)
-        if isinstance(operation, InvokeModel):
-            return await _finish_invoke(operation, info, call, result)
-        return self._finish(operation, info, call, result)
+        try:
+            if operation.stream_member is not None:
+                return wrap_stream(operation, info, call, result, TracedAioEventStream)
+            if isinstance(operation, InvokeModel):
+                return await _finish_invoke(operation, info, call, result)
+            return self._finish(operation, info, call, result)
+        except BaseException as exc:  # cancelled while we read the body, Ctrl-C, exit: end, re-raise
+            guard(call.fail, exc)
+            raise
 
 
 async def _finish_invoke(operation: InvokeModel, info: RequestInfo, call: Call, result: Any) -> Any:
@@ -156,22 +160,23 @@ def memory_body(data: bytes, error: Optional[BaseException] = None) -> AioStream
     return AioStreamingBody(_MemoryResponse(data, error), None if error is not None else len(data))
 
 
-class TracedAioEventStream(AioEventStream):  # type: ignore[misc]
-    """The async counterpart of ``streams.TracedEventStream``: yields exactly what aiobotocore yields.
+class TracedAioEventStream(ProxyState, AioEventStream):  # type: ignore[misc]
+    """The async counterpart of ``streams.TracedEventStream``: yields exactly what aiobotocore yields,
+    and shares the wrapped stream's instance state (``vars()`` shows aiobotocore's attributes).
 
     A task cancelled while awaiting the next event ends the call as an error of type
     ``CancelledError``; leaving the loop does not end it (the stream can be iterated again); closing it
-    or dropping it does.
+    or dropping the last proxy over it does.
     """
 
     def __init__(self, inner: AioEventStream, observer: StreamObserver) -> None:
-        self._inner = inner
-        self._observer = observer
+        self._adopt(inner, observer)
 
     def __aiter__(self) -> AsyncIterator[Any]:
-        return self._events()
+        return self.__anext__()
 
-    async def _events(self) -> AsyncIterator[Any]:
+    async def __anext__(self) -> AsyncIterator[Any]:
+        # aiobotocore's own __anext__ is this async generator too; ours is observed however it is reached.
         observer = self._observer
         on_event = observer.on_event
         try:
@@ -193,17 +198,6 @@ class TracedAioEventStream(AioEventStream):  # type: ignore[misc]
 
     async def get_initial_response(self) -> Any:
         return await self._inner.get_initial_response()
-
-    def __getattr__(self, name: str) -> Any:
-        if name in ("_inner", "_observer"):
-            raise AttributeError(name)
-        return getattr(self._inner, name)
-
-    def __del__(self) -> None:
-        try:
-            self._observer.abandon()
-        except Exception:  # pragma: no cover - interpreter shutdown
-            pass
 
 
 def instrument(telemetry: Telemetry) -> Optional[AsyncPatch]:

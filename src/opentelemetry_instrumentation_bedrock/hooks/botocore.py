@@ -13,8 +13,9 @@ from typing import Any, Callable, Optional
 
 from botocore.eventstream import EventStream
 from opentelemetry import context as otel_context
+from opentelemetry.context import _SUPPRESS_HTTP_INSTRUMENTATION_KEY
 from opentelemetry.instrumentation.utils import is_instrumentation_enabled
-from opentelemetry.trace import SpanKind, set_span_in_context
+from opentelemetry.trace import Span, SpanKind, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
 from ..bugs import guard, report
@@ -70,7 +71,7 @@ class Patch:
         if call is None:
             return original(client, operation_name, api_params)
         info, call_obj = call
-        token = otel_context.attach(set_span_in_context(call_obj.span))
+        token = otel_context.attach(call_context(call_obj.span))
         current = CURRENT_CALL.set(call_obj)  # for the retry handlers, during this call only
         try:
             result = original(client, operation_name, api_params)
@@ -81,9 +82,13 @@ class Patch:
             raise
         CURRENT_CALL.reset(current)
         otel_context.detach(token)
-        if operation.stream_member is not None:
-            return wrap_stream(operation, info, call_obj, result)
-        return self._finish(operation, info, call_obj, result)
+        try:
+            if operation.stream_member is not None:
+                return wrap_stream(operation, info, call_obj, result)
+            return self._finish(operation, info, call_obj, result)
+        except BaseException as exc:  # Ctrl-C or an exit while we read the response: end, re-raise
+            guard(call_obj.fail, exc)
+            raise
 
     def _start(
         self, operation: Operation, client: Any, api_params: Mapping[str, Any]
@@ -121,22 +126,40 @@ class Patch:
             request_attrs = {**common, **info.attributes}
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)
-            info.call = call
-            guardrail = info.attributes.get(sc.AWS_BEDROCK_GUARDRAIL_ID)
-            if isinstance(guardrail, str):
-                call.guardrail_id = guardrail
-            recorder = self.telemetry.content
-            if recorder is not None:
-                info.capture = recorder.config
-                call.request_attrs = request_attrs
-                try:
-                    call.request_content = operation.request_content(api_params, info)
-                except Exception:
-                    report("failed to read request content", call.shape())
+            try:
+                self._prepare(operation, api_params, info, call, request_attrs)
+            except Exception:
+                guard(call.finish, None)  # our bug: the call goes ahead uninstrumented, no span left open
+                raise
+            except BaseException as exc:  # Ctrl-C or an exit before the call was sent
+                guard(call.fail, exc)
+                raise
             return info, call
         except Exception:
             report("failed to start a span", type(operation).__name__)
             return None
+
+    def _prepare(
+        self,
+        operation: Operation,
+        api_params: Mapping[str, Any],
+        info: RequestInfo,
+        call: Call,
+        request_attrs: dict[str, AttributeValue],
+    ) -> None:
+        """What a started call needs before it is sent: its guardrail and, with capture on, content."""
+        info.call = call
+        guardrail = info.attributes.get(sc.AWS_BEDROCK_GUARDRAIL_ID)
+        if isinstance(guardrail, str):
+            call.guardrail_id = guardrail
+        recorder = self.telemetry.content
+        if recorder is not None:
+            info.capture = recorder.config
+            call.request_attrs = request_attrs
+            try:
+                call.request_content = operation.request_content(api_params, info)
+            except Exception:
+                report("failed to read request content", call.shape())
 
     @staticmethod
     def _finish(operation: Operation, info: RequestInfo, call: Call, result: Any) -> Any:
@@ -153,6 +176,13 @@ class Patch:
             returned = result
         guard(call.finish, facts, request_id)
         return returned
+
+
+def call_context(span: Span) -> otel_context.Context:
+    """The context botocore runs in: our span current, and HTTP client instrumentations (urllib3,
+    aiohttp-client, requests) told to stay quiet, so a trace has one client span per Bedrock call, as
+    with opentelemetry-instrumentation-botocore. Only for our calls: other HTTP keeps its spans."""
+    return otel_context.set_value(_SUPPRESS_HTTP_INSTRUMENTATION_KEY, True, set_span_in_context(span))
 
 
 def wrap_stream(

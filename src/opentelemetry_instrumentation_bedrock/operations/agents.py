@@ -30,6 +30,18 @@ def _conversation(facts: ResponseFacts, session_id: Any) -> None:
         facts.extra_attributes = extra
 
 
+def _user_text(api_params: Mapping[str, Any], info: RequestInfo, key: str) -> Any:
+    """With capture on: the request's one user text (``inputText``, ``input.text``) as input messages."""
+    from ..content import parts
+    from ..content.request import RequestContent
+
+    if info.capture is None:
+        return None
+    value = api_params.get(key)
+    text = as_mapping(value).get("text") if key == "input" else value
+    return RequestContent(None, [parts.message("user", [parts.text(text)])])
+
+
 class InvokeAgent(Operation):
     """``invoke_agent``: agent and alias ids, the session as the conversation. The span is not named by
     the agent id: the conventions name an agent span by ``gen_ai.agent.name``, which the request lacks."""
@@ -71,12 +83,7 @@ class InvokeAgent(Operation):
         return read
 
     def request_content(self, api_params: Mapping[str, Any], info: RequestInfo) -> Any:
-        from ..content import parts
-        from ..content.request import RequestContent
-
-        if info.capture is None:
-            return None
-        return RequestContent(None, [parts.message("user", [parts.text(api_params.get("inputText"))])])
+        return _user_text(api_params, info, "inputText")
 
 
 class InvokeInlineAgent(InvokeAgent):
@@ -113,10 +120,17 @@ class Retrieve(Operation):
         top_k = as_int(search.get("numberOfResults"))
         if top_k is not None:
             attrs[sc.GEN_AI_RETRIEVAL_TOP_K] = top_k
-        query = as_str(as_mapping(api_params.get("retrievalQuery")).get("text"))
-        info = RequestInfo(sc.OP_RETRIEVAL, None, attrs, state=query)
+        info = RequestInfo(sc.OP_RETRIEVAL, None, attrs)
         info.target = knowledge_base
         return info
+
+    def request_content(self, api_params: Mapping[str, Any], info: RequestInfo) -> Any:
+        """The query, recorded (as ``gen_ai.retrieval.query.text``) like every captured text: through
+        the hook and the length limit."""
+        from ..content.request import RequestContent
+
+        query = as_str(as_mapping(api_params.get("retrievalQuery")).get("text"))
+        return RequestContent(None, [], query=query) if info.capture is not None and query else None
 
     def parse_response(
         self, info: RequestInfo, result: dict[str, Any], headers: Mapping[str, Any], facts: ResponseFacts
@@ -125,8 +139,6 @@ class Retrieve(Operation):
         results = result.get("retrievalResults")
         if isinstance(results, list):
             extra[sc.AWS_BEDROCK_RETRIEVAL_RESULT_COUNT] = len(results)
-        if info.capture is not None and info.capture.on_span and isinstance(info.state, str):
-            extra[sc.GEN_AI_RETRIEVAL_QUERY_TEXT] = info.state  # content: only with capture on
         facts.extra_attributes = extra
         return result
 
@@ -156,6 +168,9 @@ class RetrieveAndGenerate(Operation):
     def parse_request(self, api_params: Mapping[str, Any]) -> Optional[RequestInfo]:
         return _rag_request(api_params)
 
+    def request_content(self, api_params: Mapping[str, Any], info: RequestInfo) -> Any:
+        return _user_text(api_params, info, "input")
+
     def parse_response(
         self, info: RequestInfo, result: dict[str, Any], headers: Mapping[str, Any], facts: ResponseFacts
     ) -> dict[str, Any]:
@@ -165,6 +180,11 @@ class RetrieveAndGenerate(Operation):
             extra = facts.extra_attributes if facts.extra_attributes is not None else {}
             extra[sc.AWS_BEDROCK_CITATIONS_COUNT] = len(citations)
             facts.extra_attributes = extra
+        if info.capture is not None:
+            from ..content import parts
+
+            answer = parts.text(as_mapping(result.get("output")).get("text"))
+            facts.output_messages = [parts.message("assistant", [answer])]
         return result
 
 
@@ -182,6 +202,9 @@ class RetrieveAndGenerateStream(Operation):
 
     def stream_facts(self, result: Mapping[str, Any], facts: ResponseFacts) -> None:
         _conversation(facts, result.get("sessionId"))
+
+    def request_content(self, api_params: Mapping[str, Any], info: RequestInfo) -> Any:
+        return _user_text(api_params, info, "input")
 
     def event_reader(self, info: RequestInfo, assembler: Optional[Assembler]) -> EventReader:
         def read(event: Mapping[str, Any], facts: ResponseFacts) -> bool:

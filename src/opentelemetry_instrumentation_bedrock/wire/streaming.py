@@ -9,6 +9,7 @@ histogram. The stream then ends exactly once: exhausted, failed, closed, or aban
 from __future__ import annotations
 
 import atexit
+import os
 from collections.abc import Mapping
 from threading import Lock
 from time import perf_counter
@@ -41,16 +42,27 @@ def end_open_streams() -> None:
         observer.abandon()
 
 
-_exit_hook_registered = False
+def forget_open_streams() -> None:
+    """In a forked child: the parent's open calls are the parent's to end and export. The child keeps
+    its copies of their streams, but they end nothing (not at exit, not when dropped or read)."""
+    for observer in list(_open):
+        observer.disown()
+    _open.clear()
 
 
-def register_exit_hook() -> None:
-    """Register :func:`end_open_streams` to run at exit, once. Called by ``instrument()``, usually after
-    the SDK has registered its own shutdown, so (exit hooks run last-registered first) ours runs before."""
-    global _exit_hook_registered
-    if not _exit_hook_registered:
+_process_hooks_registered = False
+
+
+def register_process_hooks() -> None:
+    """Once per process, from ``instrument()``: :func:`end_open_streams` at exit (usually registered
+    after the SDK's own shutdown, so, exit hooks running last-registered first, ours runs before it),
+    and :func:`forget_open_streams` in the child after ``os.fork()``."""
+    global _process_hooks_registered
+    if not _process_hooks_registered:
         atexit.register(end_open_streams)
-        _exit_hook_registered = True
+        if hasattr(os, "register_at_fork"):  # POSIX only
+            os.register_at_fork(after_in_child=forget_open_streams)
+        _process_hooks_registered = True
 
 
 class StreamObserver:
@@ -64,6 +76,7 @@ class StreamObserver:
         "_chunk_histograms",
         "_done",
         "_ended",
+        "_holders",
         "_last_event",
         "_last_output",
         "_model",
@@ -87,7 +100,20 @@ class StreamObserver:
         self._last_event = perf_counter()
         self._ended = Lock()  # acquired once, by whichever path ends the call first
         self._done = False  # set once ended: events still buffered after a close() are not timed
+        self._holders: list[None] = []  # one entry per live proxy (copies included); list ops are atomic
         _open.add(self)
+
+    def hold(self) -> None:
+        """A proxy over this call now exists."""
+        self._holders.append(None)
+
+    def release(self) -> None:
+        """A proxy was garbage collected; the call is abandoned when no proxy over it is left."""
+        holders = self._holders
+        if holders:
+            holders.pop()
+        if not holders:
+            self.abandon()
 
     def on_event(self, event: Any) -> None:
         """One event the user is about to receive. Hot path: keep it small."""
@@ -153,6 +179,11 @@ class StreamObserver:
         self._assemble()
         if self._call.operation in sc.INFERENCE_OPERATIONS:
             expect_finish_reason(self.facts)
+
+    def disown(self) -> None:
+        """This process is a fork's child: never end the call here (its parent does)."""
+        if self._ended.acquire(blocking=False):
+            self._done = True
 
     def abandon(self) -> None:
         """The stream was garbage collected unfinished: end where its last event arrived."""

@@ -2,19 +2,25 @@
 
 It yields exactly the event objects botocore yields, in order, unchanged, and raises exactly the
 exceptions botocore raises; on the way it shows each event to a ``StreamObserver``. It is an
-``EventStream`` subclass so ``isinstance`` checks keep working, and it keeps no state of its own
-beyond the wrapped stream and the observer: attributes it does not define come from the wrapped one.
+``EventStream`` subclass so ``isinstance`` checks keep working, and its instance ``__dict__`` *is* the
+wrapped stream's: ``vars(stream)["_raw_stream"]``, ``stream._event_generator`` and the rest are
+botocore's own objects (libraries reach into them to shut a connection down early). Our two fields
+live in slots, outside that dict.
 
-Span end: the stream is exhausted, reading it raises, ``close()`` is called, or the proxy is garbage
-collected (the caller broke out of the loop and dropped the response). Breaking out of one ``for`` loop
-does not end it, because an ``EventStream`` can be iterated again and resumes where it stopped.
+Span end: the stream is exhausted, reading it raises (any ``BaseException``: Ctrl-C, cancellation),
+``close()`` is called, or the last proxy over it is garbage collected (the caller broke out of the
+loop and dropped the response). Breaking out of one ``for`` loop (``GeneratorExit``) does not end it,
+because an ``EventStream`` can be iterated again and resumes where it stopped. ``copy.copy`` gives a
+second proxy over the same call, as it gives a second ``EventStream`` over the same generator
+uninstrumented; the call ends when the last of them is dropped.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.eventstream import EventStream
 
@@ -22,14 +28,50 @@ from .streaming import StreamObserver
 
 _log = logging.getLogger(__name__)
 
+P = TypeVar("P", bound="ProxyState")
 
-class TracedEventStream(EventStream):  # type: ignore[misc]
+
+class ProxyState:
+    """What the sync and async proxies share: the adopted instance state, copies, and the end at GC."""
+
+    __slots__ = ("_inner", "_observer")
+
+    _inner: Any
+    _observer: StreamObserver
+
+    def _adopt(self, inner: Any, observer: StreamObserver) -> None:
+        self._inner = inner
+        self._observer = observer
+        observer.hold()
+        state = getattr(inner, "__dict__", None)
+        if isinstance(state, dict):
+            # Share botocore's state itself (not a copy): whatever one side changes, the other sees.
+            object.__setattr__(self, "__dict__", state)
+
+    def __copy__(self: P) -> P:
+        twin = type(self).__new__(type(self))
+        twin._adopt(copy.copy(self._inner), self._observer)
+        return twin
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for attributes not found normally (class attributes of the wrapped type).
+        if name in ("_inner", "_observer"):
+            raise AttributeError(name)
+        return getattr(self._inner, name)
+
+    def __del__(self) -> None:
+        try:
+            self._observer.release()
+        except Exception:  # pragma: no cover - interpreter shutdown, or never adopted
+            pass
+
+
+class TracedEventStream(ProxyState, EventStream):  # type: ignore[misc]
     """A pass-through ``EventStream`` that reports to an observer."""
 
     def __init__(self, inner: EventStream, observer: StreamObserver) -> None:
-        # EventStream.__init__ is deliberately not called: all reading state stays in ``inner``.
-        self._inner = inner
-        self._observer = observer
+        # EventStream.__init__ is deliberately not called: the reading state is the wrapped stream's.
+        self._adopt(inner, observer)
 
     def __iter__(self) -> Iterator[Any]:
         observer = self._observer
@@ -55,15 +97,3 @@ class TracedEventStream(EventStream):  # type: ignore[misc]
 
     def get_initial_response(self) -> Any:
         return self._inner.get_initial_response()
-
-    def __getattr__(self, name: str) -> Any:
-        # Only reached for attributes not found normally (botocore's private ones, for instance).
-        if name in ("_inner", "_observer"):
-            raise AttributeError(name)
-        return getattr(self._inner, name)
-
-    def __del__(self) -> None:
-        try:
-            self._observer.abandon()
-        except Exception:  # pragma: no cover - interpreter shutdown
-            pass
