@@ -246,3 +246,26 @@ def test_retrieve_and_generate_stream_event_identity(request, emu, agents):
     request.getfixturevalue("instrumented")
     emu.script(Reply.stream(script))
     assert run() == plain
+
+
+def test_retrieved_documents_only_with_capture_and_through_the_hook(capture, emu, agents):
+    seen: list[Any] = []
+
+    def hook(content: dict[str, Any]) -> dict[str, Any]:
+        seen.append(content["retrieval_documents"])
+        return {**content, "retrieval_documents": content["retrieval_documents"][:2]}
+
+    telemetry = capture(capture_content="SPAN_AND_EVENT", content_hook=hook)
+    agents.retrieve(knowledgeBaseId=KB, retrievalQuery={"text": "what to wear"})
+    documents = [{"id": "s3://kb/doc0", "score": 0.9}, {"id": "s3://kb/doc1", "score": 0.8}]
+    assert seen == [[*documents, {"id": "s3://kb/doc2", "score": 0.7}]]  # ids and scores, never the passages
+    span_attrs = attrs(telemetry.span())
+    assert json.loads(span_attrs["gen_ai.retrieval.documents"]) == documents
+    (record,) = [r for r in telemetry.logs() if r.event_name == "gen_ai.client.inference.operation.details"]
+    assert [dict(d) for d in record.attributes["gen_ai.retrieval.documents"]] == documents
+    assert "passage" not in json.dumps(span_attrs)
+
+
+def test_retrieved_documents_are_content(instrumented, emu, agents):
+    agents.retrieve(knowledgeBaseId=KB, retrievalQuery={"text": "what to wear"})
+    assert "gen_ai.retrieval.documents" not in instrumented.span().attributes

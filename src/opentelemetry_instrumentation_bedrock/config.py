@@ -25,8 +25,9 @@ _MODES = {
     "FALSE": (False, False),
 }
 
-# Receives {"system_instructions", "input_messages", "output_messages", "tool_definitions"} (those
-# present), returns the same keys redacted, or None to record no content for this call.
+# Receives {"system_instructions", "input_messages", "output_messages", "tool_definitions",
+# "retrieval_query", "retrieval_documents"} (those present), returns the same keys redacted, or None to
+# record no content for this call.
 ContentHook = Callable[[dict[str, Any]], Optional[dict[str, Any]]]
 
 

@@ -32,6 +32,7 @@ KEYS = {
     "output_messages": sc.GEN_AI_OUTPUT_MESSAGES,
     "tool_definitions": sc.GEN_AI_TOOL_DEFINITIONS,
     "retrieval_query": sc.GEN_AI_RETRIEVAL_QUERY_TEXT,  # a plain string, recorded as such
+    "retrieval_documents": sc.GEN_AI_RETRIEVAL_DOCUMENTS,  # [{"id", "score"}], what a retrieval returned
 }
 
 
@@ -50,6 +51,7 @@ class ContentRecorder:
         span_attributes: dict[str, AttributeValue],
         request: Optional[RequestContent],
         output: Optional[list[Message]],
+        documents: Optional[list[dict[str, Any]]] = None,
     ) -> None:
         """Apply the hook and the limit, then set the span attributes and emit the event."""
         content: dict[str, Any] = {}
@@ -59,6 +61,7 @@ class ContentRecorder:
             content["tool_definitions"] = request.tools
             content["retrieval_query"] = request.query
         content["output_messages"] = output
+        content["retrieval_documents"] = documents
         # A fresh structure without nulls: the hook may change it freely (tool arguments would otherwise
         # still be the caller's own request objects), and no exporter meets a null inside a value.
         content = {k: clean(v) for k, v in content.items() if v}

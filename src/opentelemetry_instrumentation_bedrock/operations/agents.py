@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from ..content.assembly import Assembler
 from ..telemetry import names as sc
-from ..telemetry.facts import ResponseFacts, as_int, as_mapping, as_str
+from ..telemetry.facts import ResponseFacts, as_int, as_mapping, as_number, as_str
 from ..wire.streaming import EventReader
 from .agent_trace import AgentTrace
 from .base import Attributes, Operation, RequestInfo
@@ -139,8 +139,41 @@ class Retrieve(Operation):
         results = result.get("retrievalResults")
         if isinstance(results, list):
             extra[sc.AWS_BEDROCK_RETRIEVAL_RESULT_COUNT] = len(results)
+            if info.capture is not None:
+                facts.retrieval_documents = [retrieved_document(as_mapping(r)) for r in results]
         facts.extra_attributes = extra
         return result
+
+
+# Where a retrieved chunk came from, in the order we prefer as its id (a SQL location is a query: never).
+_LOCATIONS = (
+    ("customDocumentLocation", "id"),
+    ("s3Location", "uri"),
+    ("webLocation", "url"),
+    ("confluenceLocation", "url"),
+    ("salesforceLocation", "url"),
+    ("sharePointLocation", "url"),
+    ("kendraDocumentLocation", "uri"),
+)
+
+
+def retrieved_document(result: Mapping[str, Any]) -> dict[str, Any]:
+    """One ``gen_ai.retrieval.documents`` entry: the chunk id Bedrock gives in the result's metadata
+    (else its source location) and the relevance score; both optional, as the conventions allow."""
+    document: dict[str, Any] = {}
+    chunk = as_str(as_mapping(result.get("metadata")).get("x-amz-bedrock-kb-chunk-id"))
+    if chunk is None:
+        location = as_mapping(result.get("location"))
+        for member, key in _LOCATIONS:
+            chunk = as_str(as_mapping(location.get(member)).get(key))
+            if chunk is not None:
+                break
+    if chunk is not None:
+        document["id"] = chunk
+    score = as_number(result.get("score"))
+    if score is not None:
+        document["score"] = float(score)
+    return document
 
 
 def _rag_request(api_params: Mapping[str, Any]) -> RequestInfo:

@@ -163,7 +163,10 @@ class Call:
         if recorder is not None:
             try:
                 output = facts.output_messages if facts is not None else None
-                recorder.record(span, {**(self.request_attrs or {}), **attrs}, self.request_content, output)
+                documents = facts.retrieval_documents if facts is not None else None
+                recorder.record(
+                    span, {**(self.request_attrs or {}), **attrs}, self.request_content, output, documents
+                )
             except Exception:
                 report("failed to record content", self.shape())
 

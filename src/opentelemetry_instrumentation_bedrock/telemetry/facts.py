@@ -29,6 +29,7 @@ class ResponseFacts:
         "response_latency_mode",
         "response_model",
         "response_service_tier",
+        "retrieval_documents",
         "server_latency_s",
         "server_ttft_s",
         "time_to_first_chunk_s",
@@ -47,6 +48,7 @@ class ResponseFacts:
         self.server_ttft_s: float | None = None  # Bedrock's firstByteLatency (streams)
         self.time_to_first_chunk_s: float | None = None  # measured by us (streams)
         self.output_messages: list[Any] | None = None  # content capture only
+        self.retrieval_documents: list[dict[str, Any]] | None = None  # content capture only
         # Operation-specific attributes (CountTokens, async invoke, ApplyGuardrail...).
         self.extra_attributes: dict[str, Any] | None = None
         self.guardrail_intervened = False
