@@ -108,7 +108,8 @@ class Reply:
 
     ``body`` is sent as is; ``events`` (event-stream messages) are sent one by one with
     ``event_delay`` between them, plus ``event_delays[i]`` before event ``i``; ``reset_after`` closes the connection after that many body bytes
-    (or events) have been sent, simulating a connection reset; ``delay`` waits before answering.
+    (or events) have been sent, simulating a connection reset; ``delay`` waits before answering;
+    ``body_delay`` sends the headers at once and the body that much later.
     """
 
     status: int = 200
@@ -119,6 +120,7 @@ class Reply:
     event_delay: float = 0.0
     event_delays: dict[int, float] = field(default_factory=dict)
     reset_after: Optional[int] = None
+    body_delay: float = 0.0
     usage: Optional[tuple[int, int]] = None
 
     @classmethod
@@ -885,6 +887,9 @@ def _handler_for(emulator: BedrockEmulator) -> Callable[..., BaseHTTPRequestHand
             self.end_headers()
             if self.command == "HEAD":
                 return
+            if reply.body_delay:
+                self.wfile.flush()
+                time.sleep(reply.body_delay)
             if reply.reset_after is not None:
                 self.wfile.write(reply.body[: reply.reset_after])
                 self.wfile.flush()
