@@ -208,7 +208,8 @@ def test_a_repeated_bug_is_logged_once_per_kind_with_a_bug_report(
             assert json.loads(client.invoke_model(modelId=MODEL, body=b"{}")["body"].read()) == body
         for _ in range(5):
             emu.script(Reply.json(body, headers=HEADERS))
-            client.invoke_model(modelId="anthropic.claude-3-5-sonnet-20240620-v1:0", body=b"{}")["body"].read()
+            other = client.invoke_model(modelId="anthropic.claude-3-5-sonnet-20240620-v1:0", body=b"{}")
+            other["body"].read()
     ours = [r for r in caplog.records if r.name.startswith("opentelemetry_instrumentation_bedrock")]
     assert len(ours) == 2
     assert all(r.levelno == logging.DEBUG and r.exc_info is not None for r in ours)

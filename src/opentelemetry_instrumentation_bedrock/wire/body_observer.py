@@ -43,15 +43,15 @@ class BodyObserver(StreamObserver):
         request_id: Optional[str],
         parse: BodyParser,
         expected: Optional[int],
-        cap: int = BUFFER_CAP,
+        cap: Optional[int] = None,
     ) -> None:
         super().__init__(call, _no_events, request_id)
         self._parse = parse
         self._expected = expected  # Content-Length: reading that many bytes is the end
         self._seen = 0
-        self._chunks: Optional[list[bytes]] = [] if cap > 0 else None
+        self._cap = BUFFER_CAP if cap is None else cap
+        self._chunks: Optional[list[bytes]] = [] if self._cap > 0 else None
         self._complete = False
-        self._cap = cap
 
     @property
     def buffering(self) -> bool:
