@@ -370,3 +370,66 @@ def test_an_embedding_body_is_botocores_own_and_the_span_ends_at_return(emu, cli
         assert len(telemetry.spans()) == 1  # before the body is read
         assert result["body"].read() == embedding
     assert attrs(telemetry.span())["gen_ai.usage.input_tokens"] == 11
+
+
+# --- the observer alone (no Content-Length, which the emulator always sends) -----------------------
+
+
+class FakeCall:
+    """What a BodyObserver needs of a call: records how it ended."""
+
+    def __init__(self) -> None:
+        self.metric_attrs: dict[str, Any] = {}
+        self.started = time.perf_counter()
+        self.ends: list[Any] = []
+
+    def shape(self) -> str:
+        return "chat m"
+
+    def finish(self, facts: Any, request_id: Any, end_at: Any = None) -> None:
+        self.ends.append(("finish", facts, request_id))
+
+    def fail(self, exc: BaseException, facts: Any, request_id: Any) -> None:
+        self.ends.append(("fail", type(exc).__name__))
+
+
+def observer(cap: int, expected: Any = None) -> tuple[Any, FakeCall, list[bytes]]:
+    call = FakeCall()
+    parsed: list[bytes] = []
+    watcher = body_observer.BodyObserver(
+        call, "req-1", lambda data, facts: parsed.append(data), expected, cap
+    )  # type: ignore[arg-type]
+    return watcher, call, parsed
+
+
+def test_without_content_length_the_observer_stops_keeping_past_the_cap():
+    watcher, call, parsed = observer(cap=10)
+    watcher.on_read(b"0123456", 7)
+    watcher.on_read(b"789ab", 7)  # 12 bytes: past the cap
+    watcher.on_read(b"", 7)  # EOF
+    assert [end[0] for end in call.ends] == ["finish"]
+    assert parsed == []  # nothing kept, nothing parsed: the header figures only
+
+
+def test_the_observer_parses_what_was_read_at_eof_and_copies_readinto_buffers():
+    watcher, call, parsed = observer(cap=100)
+    buffer = bytearray(b"abcdef")
+    watcher.on_read_into(buffer, 4)
+    buffer[:] = b"XXXXXX"  # the user reuses the buffer
+    watcher.on_read(b"ef", 2)
+    watcher.on_read(b"", 2)
+    assert parsed == [b"abcdef"]
+    watcher.close()
+    watcher.abandon()
+    assert len(call.ends) == 1
+
+
+def test_reading_content_length_bytes_is_the_end_without_another_read():
+    watcher, call, parsed = observer(cap=100, expected=5)
+    watcher.on_read(b"abc", 3)
+    assert call.ends == []
+    watcher.on_read(b"de", 2)
+    assert parsed == [b"abcde"]
+    assert [end[0] for end in call.ends] == ["finish"]
+    watcher.fail(ValueError("late"))
+    assert len(call.ends) == 1

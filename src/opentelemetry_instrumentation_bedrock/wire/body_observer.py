@@ -19,8 +19,8 @@ from ..telemetry.call import Call
 from ..telemetry.facts import ResponseFacts
 from .streaming import StreamObserver
 
-# Past this many bytes read, the observer stops buffering and drops what it kept: the call then reports
-# the header figures only. Bedrock's text answers are far smaller; this bounds what we hold for
+# Past this many bytes read (or when the Content-Length announces more), the observer keeps nothing of
+# the body: the call then reports the header figures only. Bedrock's text answers are far smaller; this bounds what we hold for
 # a large image or document answer, and the parse time at its end.
 BUFFER_CAP = 4 * 1024 * 1024
 
@@ -50,7 +50,9 @@ class BodyObserver(StreamObserver):
         self._expected = expected  # Content-Length: reading that many bytes is the end
         self._seen = 0
         self._cap = BUFFER_CAP if cap is None else cap
-        self._chunks: Optional[list[bytes]] = [] if self._cap > 0 else None
+        # A body announced larger than the cap is not kept at all (not even its first cap bytes).
+        fits = expected is None or expected <= self._cap
+        self._chunks: Optional[list[bytes]] = [] if fits and self._cap > 0 else None
         self._complete = False
 
     @property
@@ -100,7 +102,9 @@ class BodyObserver(StreamObserver):
         """Runs once, under the end lock: a body read to its end is parsed into the facts."""
         chunks, self._chunks = self._chunks, None
         if self._complete and chunks is not None:
+            data = b"".join(chunks)
+            chunks.clear()  # the pieces go before the parse makes its own copies
             try:
-                self._parse(b"".join(chunks), self.facts)
+                self._parse(data, self.facts)
             except Exception:
                 report("failed to parse a response body", self._call.shape())
