@@ -24,7 +24,7 @@ from bedrock_emulator import Reply  # noqa: E402
 from conftest import Telemetry, instrumentation  # noqa: E402
 from helpers import attrs, only_point  # noqa: E402
 from test_async import run  # noqa: E402
-from test_body_fidelity import HEADERS, HEADERS_LOWER, MODEL, RAW, header_figures_only  # noqa: E402
+from test_body_fidelity import HEADERS, HEADERS_LOWER, MODEL, RAW, body_figures, header_figures_only  # noqa: E402
 
 Use = Callable[[Any], Any]
 
@@ -81,15 +81,17 @@ async def read_then_tell(result: Any) -> Any:
     return await body.read(10), body.tell(), await body.read()
 
 
-@pytest.mark.parametrize("use", [read_all, read_64k, read_lines, iter_chunks, read_into, read_then_tell])
+READS = [read_all, read_64k, read_lines, iter_chunks, read_then_tell]
+if hasattr(StreamingBody, "readinto"):
+    READS.append(read_into)
+
+
+@pytest.mark.parametrize("use", READS)
 def test_reading_gives_the_same_and_the_span_the_body_figures(emu, use):
     plain, traced, telemetry = both(emu, Reply(headers=dict(HEADERS), body=RAW), use)
     assert traced == plain
     assert plain[0] == "ok"
-    span_attrs = attrs(telemetry.span())
-    assert span_attrs["gen_ai.response.id"] == "msg_01body"
-    assert span_attrs["gen_ai.response.finish_reasons"] == ("length",)
-    assert (span_attrs["gen_ai.usage.input_tokens"], span_attrs["gen_ai.usage.output_tokens"]) == (11, 7)
+    body_figures(telemetry)
 
 
 async def read_after_close(result: Any) -> Any:

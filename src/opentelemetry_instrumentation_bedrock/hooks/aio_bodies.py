@@ -71,6 +71,10 @@ class ObservedAioStreamingBody(AioBody):  # type: ignore[misc]
             pass
 
 
+if not hasattr(AioBody, "readinto"):  # older aiobotocore: the user's body has none either
+    del ObservedAioStreamingBody.readinto
+
+
 def observe_aio_body(body: Any, observer_for: Callable[[], BodyObserver]) -> Optional[Any]:
     """Our body in place of ``body`` when it is exactly aiobotocore's aiohttp body, else None."""
     if type(body) is not AioBody:

@@ -77,6 +77,10 @@ class ObservedStreamingBody(StreamingBody):  # type: ignore[misc]
             pass
 
 
+if not hasattr(StreamingBody, "readinto"):  # botocore < 1.35: the user's body has none either
+    del ObservedStreamingBody.readinto
+
+
 def observe_sync_body(body: Any, observer_for: Callable[[], BodyObserver]) -> Optional[Any]:
     """Our body in place of ``body`` when it is exactly botocore's ``StreamingBody``, else None.
     ``observer_for()`` builds the observer, only once the body is known to be replaced."""
