@@ -5,8 +5,8 @@
 For each body size (MiB) and way of reading it (``64k``: ``read(65536)`` until EOF; ``read()``: one
 read; ``unread``: the body is closed without reading), uninstrumented and instrumented calls alternate
 against the emulator, served from a child process so that its buffers are not traced. Each row gives
-the peak traced memory (tracemalloc: load-independent) above what was allocated before the call, and
-the median wall time of the call plus the reads (each measured call follows one untimed call). Bodies under the observer's cap (4 MiB) are kept (by
+the peak traced memory (tracemalloc: load-independent) of the call plus the reads, and the median wall
+time of another such call run without tracemalloc; each pair follows one untimed call. Bodies under the observer's cap (4 MiB) are kept (by
 reference) and parsed at EOF; larger ones are not kept at all.
 """
 
@@ -76,16 +76,26 @@ MODES: dict[str, Callable[[Any], int]] = {"64k": read_64k, "read()": read_once, 
 
 
 def measure(client: Any, how: Callable[[Any], int]) -> tuple[float, float]:
-    """(peak traced MiB above the start, seconds) for one call and its reads."""
-    tracemalloc.reset_peak()
-    start, _peak = tracemalloc.get_traced_memory()
+    """(peak traced MiB, seconds) for one call and its reads: the peak from a run under tracemalloc,
+    the time from a second run without it (tracing slows every allocation)."""
+    tracemalloc.start()
+    try:
+        result = client.invoke_model(modelId=MODEL, body=b'{"max_tokens": 1}')
+        how(result["body"])
+        del result
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
     began = time.perf_counter()
     result = client.invoke_model(modelId=MODEL, body=b'{"max_tokens": 1}')
     how(result["body"])
     elapsed = time.perf_counter() - began
-    _now, peak = tracemalloc.get_traced_memory()
-    del result
-    return (peak - start) / MIB, elapsed
+    return peak / MIB, elapsed
+
+
+def warm_up(client: Any) -> None:
+    """One untimed call (the first after ``instrument()`` creates the metric instruments)."""
+    client.invoke_model(modelId=MODEL, body=b'{"max_tokens": 1}')["body"].close()
 
 
 def main() -> None:
@@ -101,7 +111,7 @@ def main() -> None:
 
     from opentelemetry_instrumentation_bedrock import BedrockInstrumentor
 
-    per_size = len(MODES) * 4 * args.repeat  # per repeat: an untimed call before each of off and on
+    per_size = len(MODES) * 6 * args.repeat  # per repeat, off and on: a warm-up, a traced and a timed call
     ready = multiprocessing.Event()
     port = multiprocessing.Value("i", 0)
     child = multiprocessing.Process(target=serve, args=(args.sizes, per_size, ready, port), daemon=True)
@@ -116,7 +126,6 @@ def main() -> None:
         config=Config(retries={"total_max_attempts": 1}, read_timeout=60),
     )
     instrumentor = BedrockInstrumentor()
-    tracemalloc.start()
     print(f"{'size':>6} {'read':>7} | {'peak MiB off':>12} {'peak MiB on':>11} | {'ms off':>8} {'ms on':>8}")
     try:
         for size in args.sizes:
@@ -129,10 +138,8 @@ def main() -> None:
                             instrumentor.instrument(
                                 tracer_provider=TracerProvider(), meter_provider=MeterProvider()
                             )
-                            measure(client, unread)  # the first call after instrument() creates instruments
-                        else:
-                            measure(client, unread)  # the same number of calls either way
                         try:
+                            warm_up(client)
                             peak, elapsed = measure(client, how)
                         finally:
                             if on:
