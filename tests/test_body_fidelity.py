@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+import signal
 import threading
 import time
 from typing import Any, Callable
@@ -309,6 +310,38 @@ def test_a_base_exception_during_the_read_ends_the_span_once_and_propagates_unch
     assert (
         only_point(telemetry, "gen_ai.client.operation.duration").attributes["error.type"] == error.__name__
     )
+
+
+def ctrl_c_in_read(client: Any, emu: Any) -> str:
+    """Ctrl-C (SIGALRM raising KeyboardInterrupt) 0.3 s into the read of a body sent 1 s late."""
+
+    def interrupt(*_args: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        emu.script(Reply(headers=dict(HEADERS), body=RAW, body_delay=1.0))
+        result = invoke(client)
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        try:
+            result["body"].read()
+        except KeyboardInterrupt:
+            return "interrupted in read()"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            result["body"].close()
+        return "read() completed"
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_ctrl_c_while_waiting_for_the_body_lands_in_the_users_read(emu, client):
+    assert ctrl_c_in_read(client, emu) == "interrupted in read()"
+    with instrumentation() as telemetry:
+        assert ctrl_c_in_read(client, emu) == "interrupted in read()"
+    span = telemetry.span()
+    assert attrs(span)["error.type"] == "KeyboardInterrupt"
+    assert attrs(span)["gen_ai.usage.input_tokens"] == 11
 
 
 def test_an_unread_body_ends_the_span_when_dropped_at_its_return_time(emu, client):
