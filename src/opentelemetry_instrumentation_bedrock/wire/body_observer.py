@@ -69,7 +69,11 @@ class BodyObserver(StreamObserver):
     def on_read_into(self, buffer: Any, count: int) -> None:
         """The user's ``readinto(buffer)`` filled ``count`` bytes (we copy them: the buffer is reused)."""
         try:
-            self._note(count, bytes(buffer[:count]) if self.buffering else b"", len(buffer))
+            if self.buffering:
+                with memoryview(buffer) as view:
+                    self._note(count, bytes(view[:count]), len(buffer))
+            else:
+                self._note(count, b"", len(buffer))
         except Exception:
             report("failed to observe a body read", self._call.shape())
 
