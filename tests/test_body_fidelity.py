@@ -479,3 +479,25 @@ def test_reading_content_length_bytes_is_the_end_without_another_read():
     assert [end[0] for end in call.ends] == ["finish"]
     watcher.fail(ValueError("late"))
     assert len(call.ends) == 1
+
+
+@pytest.mark.parametrize("read", [True, False], ids=["read", "closed-unread"])
+def test_captured_output_content_comes_from_the_bytes_the_user_read(emu, client, read):
+    with instrumentation(capture_content="SPAN_ONLY") as telemetry:
+        emu.script(Reply(headers=dict(HEADERS), body=RAW))
+        result = client.invoke_model(
+            modelId=MODEL, body=json.dumps({"messages": [{"role": "user", "content": "hi"}], "max_tokens": 3})
+        )
+        if read:
+            assert read_64k(result) == RAW
+        result["body"].close()
+    span_attrs = attrs(telemetry.span())
+    assert json.loads(span_attrs["gen_ai.input.messages"]) == [
+        {"role": "user", "parts": [{"type": "text", "content": "hi"}]}
+    ]
+    if read:
+        assert json.loads(span_attrs["gen_ai.output.messages"]) == [
+            {"role": "assistant", "parts": [{"type": "text", "content": "hello\nthere\n"}]}
+        ]
+    else:
+        assert "gen_ai.output.messages" not in span_attrs
