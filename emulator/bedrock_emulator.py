@@ -108,7 +108,9 @@ class Reply:
 
     ``body`` is sent as is; ``events`` (event-stream messages) are sent one by one with
     ``event_delay`` between them, plus ``event_delays[i]`` before event ``i``; ``reset_after`` closes the connection after that many body bytes
-    (or events) have been sent, simulating a connection reset; ``delay`` waits before answering.
+    (or events) have been sent, simulating a connection reset; ``delay`` waits before answering;
+    ``body_delay`` sends the headers at once and the body that much later; ``close_after`` closes the
+    connection cleanly after that many body bytes (fewer than its Content-Length).
     """
 
     status: int = 200
@@ -119,6 +121,8 @@ class Reply:
     event_delay: float = 0.0
     event_delays: dict[int, float] = field(default_factory=dict)
     reset_after: Optional[int] = None
+    body_delay: float = 0.0
+    close_after: Optional[int] = None
     usage: Optional[tuple[int, int]] = None
 
     @classmethod
@@ -884,6 +888,13 @@ def _handler_for(emulator: BedrockEmulator) -> Callable[..., BaseHTTPRequestHand
             self.send_header("Content-Length", str(len(reply.body)))
             self.end_headers()
             if self.command == "HEAD":
+                return
+            if reply.body_delay:
+                self.wfile.flush()
+                time.sleep(reply.body_delay)
+            if reply.close_after is not None:
+                self.wfile.write(reply.body[: reply.close_after])
+                self.close_connection = True
                 return
             if reply.reset_after is not None:
                 self.wfile.write(reply.body[: reply.reset_after])

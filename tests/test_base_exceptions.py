@@ -159,7 +159,8 @@ def test_raised_while_reading_an_agent_trace(instrumented, emu, make_client, mon
     assert [s.attributes["error.type"] for s in spans] == ["KeyboardInterrupt"]
 
 
-def test_cancelled_while_we_read_an_async_body(instrumented, emu, monkeypatch):
+def test_cancelled_while_the_user_reads_an_async_body(instrumented, emu, monkeypatch):
+    """We never read the body ourselves; a cancellation inside the user's read ends the span once."""
     aiobotocore = pytest.importorskip("aiobotocore")
     del aiobotocore
     from aiobotocore.response import AioStreamingBody
@@ -175,7 +176,9 @@ def test_cancelled_while_we_read_an_async_body(instrumented, emu, monkeypatch):
         async with get_session().create_client(
             "bedrock-runtime", region_name="us-east-1", endpoint_url=emu.url
         ) as aio:
-            await aio.invoke_model(modelId=MODEL, body=b'{"messages": []}')
+            response = await aio.invoke_model(modelId=MODEL, body=b'{"messages": []}')
+            assert instrumented.spans() == []  # the call returned at the headers; the body is still open
+            await response["body"].read()
 
     with pytest.raises(asyncio.CancelledError):
         asyncio.run(main())

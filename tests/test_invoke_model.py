@@ -556,7 +556,8 @@ def test_response_body_is_a_streaming_body_with_the_same_bytes(instrumented, emu
     emu.script(Reply(headers={"Content-Type": "application/json"}, body=raw))
     result = client.invoke_model(modelId="anthropic.claude-3-haiku-20240307-v1:0", body=b'{"max_tokens": 3}')
     body = result["body"]
-    assert type(body) is StreamingBody
+    assert isinstance(body, StreamingBody)
+    assert body._raw_stream is not None  # botocore's own reading state, over the same connection
     if how == "read":
         assert body.read() == raw
         assert body.read() == b""
@@ -573,7 +574,10 @@ def test_response_body_is_a_streaming_body_with_the_same_bytes(instrumented, emu
     else:
         body.close()
     assert result["contentType"] == "application/json"
-    assert attrs(instrumented.span())["gen_ai.usage.output_tokens"] == 4
+    if how == "close":  # closed unread: the body is never read for the user, and this reply has no headers
+        assert "gen_ai.usage.output_tokens" not in attrs(instrumented.span())
+    else:
+        assert attrs(instrumented.span())["gen_ai.usage.output_tokens"] == 4
 
 
 def test_request_body_forms_are_not_consumed_or_changed(instrumented, emu, client):

@@ -278,7 +278,7 @@ def test_guardrail_that_did_not_intervene_counts_nothing(instrumented, emu, clie
     emu.script(Reply.json(body))
     client.invoke_model(
         modelId="amazon.titan-text-express-v1", body=b"{}", guardrailIdentifier="g1", guardrailVersion="1"
-    )
+    )["body"].read()
     assert attrs(instrumented.span())["gen_ai.response.finish_reasons"] == ("stop",)
     assert instrumented.points("aws.bedrock.guardrail.interventions") == []
 

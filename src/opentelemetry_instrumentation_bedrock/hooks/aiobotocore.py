@@ -1,9 +1,9 @@
 """aiobotocore (and so aioboto3): the same instrumentation on ``AioBaseClient._make_api_call``.
 
 Imported only when aiobotocore is installed. Everything but the awaiting is shared with the sync path:
-starting the call, reading responses, the stream observer and the single end of each call. What
-differs is reading an InvokeModel body (``await body.read()``; the user gets an ``AioStreamingBody``
-over the same bytes) and the stream the user iterates (``async for``).
+starting the call, reading responses, the stream and body observers and the single end of each call.
+What differs is the InvokeModel body the user awaits (``aio_bodies.py``, which imports on aiobotocore
+2.x and 3.x alike) and the stream the user iterates (``async for``).
 """
 
 from __future__ import annotations
@@ -12,19 +12,17 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any, Callable, Optional
 
 from aiobotocore.eventstream import AioEventStream
-from aiobotocore.response import AioStreamingBody
 from opentelemetry import context as otel_context
 
-from ..bugs import guard, report
+from ..bugs import guard
 from ..operations import OPERATIONS
-from ..operations.base import Operation, RequestInfo, apply_headers, response_metadata
+from ..operations.base import Operation
 from ..operations.invoke_model import InvokeModel
-from ..telemetry.call import Call
-from ..telemetry.facts import ResponseFacts
 from ..telemetry.instruments import Telemetry
 from ..wire.streaming import StreamObserver
 from ..wire.streams import ProxyState
-from .botocore import Patch, call_context, wrap_stream
+from .aio_bodies import observe_aio_body
+from .botocore import Patch, call_context, observe_body, wrap_stream
 from .retries import CURRENT_CALL
 
 
@@ -74,90 +72,11 @@ class AsyncPatch(Patch):
             if operation.stream_member is not None:
                 return wrap_stream(operation, info, call, result, TracedAioEventStream)
             if isinstance(operation, InvokeModel):
-                return await _finish_invoke(operation, info, call, result)
+                return observe_body(operation, info, call, result, observe_aio_body)
             return self._finish(operation, info, call, result)
-        except BaseException as exc:  # cancelled while we read the body, Ctrl-C, exit: end, re-raise
+        except BaseException as exc:  # cancelled while we wrap the response, Ctrl-C, exit: end, re-raise
             guard(call.fail, exc)
             raise
-
-
-async def _finish_invoke(operation: InvokeModel, info: RequestInfo, call: Call, result: Any) -> Any:
-    """InvokeModel: read the body once (awaiting it), hand the user an ``AioStreamingBody`` over the
-    same bytes (or one that raises the same error after the bytes that arrived)."""
-    facts = ResponseFacts()
-    request_id = None
-    returned = result
-    error: Optional[BaseException] = None
-    try:
-        request_id, headers = response_metadata(result)
-        body = result.get("body")
-        if operation.needs_body(info, body):
-            data, error = await _drain(body)
-            returned = {**result, "body": memory_body(data, error)}
-            if error is None:
-                operation.body_facts(info, data, facts)
-        apply_headers(facts, headers)
-    except Exception:
-        report("failed to read an async response", call.shape())
-    if error is not None:
-        guard(call.fail, error, facts)
-    else:
-        guard(call.finish, facts, request_id)
-    return returned
-
-
-async def _drain(body: Any) -> tuple[bytes, Optional[BaseException]]:
-    chunks: list[bytes] = []
-    try:
-        while True:
-            chunk = await body.read(1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    except Exception as exc:  # the user would have seen this from their own read()
-        try:
-            body.close()
-        except Exception:
-            pass
-        return b"".join(chunks), exc
-    return b"".join(chunks), None
-
-
-class _MemoryContent:
-    """The part of an aiohttp response ``AioStreamingBody`` reads from, over bytes already read."""
-
-    def __init__(self, data: bytes, error: Optional[BaseException]) -> None:
-        self._data = data
-        self._error = error
-
-    async def read(self, n: int = -1) -> bytes:
-        # A read of everything raises, as it would have on the broken connection; bounded reads get
-        # the bytes that arrived, then the error.
-        unbounded = n is None or n < 0
-        if self._error is not None and (unbounded or not self._data):
-            error, self._error = self._error, None
-            raise error
-        if unbounded:
-            n = len(self._data)
-        chunk, self._data = self._data[:n], self._data[n:]
-        return chunk
-
-    def at_eof(self) -> bool:
-        return not self._data and self._error is None
-
-
-class _MemoryResponse:
-    def __init__(self, data: bytes, error: Optional[BaseException]) -> None:
-        self.content = _MemoryContent(data, error)
-        self.url = ""
-
-    def close(self) -> None:
-        pass
-
-
-def memory_body(data: bytes, error: Optional[BaseException] = None) -> AioStreamingBody:
-    """An ``AioStreamingBody`` (aiobotocore's own type) serving ``data``, then raising ``error``."""
-    return AioStreamingBody(_MemoryResponse(data, error), None if error is not None else len(data))
 
 
 class TracedAioEventStream(ProxyState, AioEventStream):  # type: ignore[misc]

@@ -21,12 +21,15 @@ from opentelemetry.util.types import AttributeValue
 from ..bugs import guard, report
 from ..content.assembly import Assembler
 from ..operations import OPERATIONS
-from ..operations.base import BodyReadFailed, Operation, RequestInfo, response_context, response_metadata
+from ..operations.base import Operation, RequestInfo, apply_headers, response_context, response_metadata
+from ..operations.invoke_model import InvokeModel
 from ..telemetry import names as sc
 from ..telemetry import v141
 from ..telemetry.call import Call
-from ..telemetry.facts import ResponseFacts
+from ..telemetry.facts import ResponseFacts, as_int
 from ..telemetry.instruments import Telemetry
+from ..wire.bodies import BodyReplacer, observe_sync_body
+from ..wire.body_observer import BodyObserver
 from ..wire.endpoint import server_of
 from ..wire.streaming import StreamObserver
 from ..wire.streams import TracedEventStream
@@ -85,6 +88,8 @@ class Patch:
         try:
             if operation.stream_member is not None:
                 return wrap_stream(operation, info, call_obj, result)
+            if isinstance(operation, InvokeModel):
+                return observe_body(operation, info, call_obj, result, observe_sync_body)
             return self._finish(operation, info, call_obj, result)
         except BaseException as exc:  # Ctrl-C or an exit while we read the response: end, re-raise
             guard(call_obj.fail, exc)
@@ -168,9 +173,6 @@ class Patch:
         try:
             request_id, headers = response_metadata(result)
             returned = operation.parse_response(info, result, headers, facts)
-        except BodyReadFailed as failed:
-            guard(call.fail, failed.error, facts)
-            return failed.result
         except Exception:
             report("failed to read a response", call.shape())
             returned = result
@@ -183,6 +185,33 @@ def call_context(span: Span) -> otel_context.Context:
     aiohttp-client, requests) told to stay quiet, so a trace has one client span per Bedrock call, as
     with opentelemetry-instrumentation-botocore. Only for our calls: other HTTP keeps its spans."""
     return otel_context.set_value(_SUPPRESS_HTTP_INSTRUMENTATION_KEY, True, set_span_in_context(span))
+
+
+def observe_body(
+    operation: InvokeModel, info: RequestInfo, call: Call, result: Any, replace: BodyReplacer
+) -> Any:
+    """InvokeModel: hand back a copy of the result whose body reports the user's reads to an observer;
+    the call ends with the body (read to its end, failed, closed or dropped). A body we do not replace
+    (not botocore's own class, or a family that never reads it) goes back untouched in the very same
+    result, and the call ends now with the header figures."""
+    request_id = None
+    try:
+        request_id, headers = response_metadata(result)
+        body = result.get("body")
+        if operation.needs_body(info, body):
+
+            def observer_for() -> BodyObserver:
+                expected = as_int(headers.get("content-length"))
+                observer = BodyObserver(call, request_id, operation.body_parser(info, headers), expected)
+                apply_headers(observer.facts, headers)
+                return observer
+
+            replacement = replace(body, observer_for)
+            if replacement is not None:
+                return {**result, "body": replacement}
+    except Exception:
+        report("failed to observe a response body", call.shape())
+    return Patch._finish(operation, info, call, result)
 
 
 def wrap_stream(

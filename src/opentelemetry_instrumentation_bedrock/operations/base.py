@@ -74,16 +74,6 @@ class Operation:
         return None
 
 
-class BodyReadFailed(Exception):
-    """Reading a response body failed after the call returned. Carries the result to hand back (whose
-    body replays the same failure to the user) and the error that ends the span."""
-
-    def __init__(self, error: BaseException, result: dict[str, Any]) -> None:
-        super().__init__(error)
-        self.error = error
-        self.result = result
-
-
 def model_id_of(api_params: Mapping[str, Any]) -> Optional[str]:
     """The modelId exactly as the user passed it, or None when it is missing or not a string."""
     return as_str(api_params.get("modelId"))

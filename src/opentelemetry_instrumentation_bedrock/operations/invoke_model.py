@@ -12,10 +12,10 @@ from ..models.base import ModelFamily
 from ..telemetry import names as sc
 from ..telemetry.facts import ResponseFacts
 from ..telemetry.guardrails import note_action, note_trace
-from ..wire.bodies import drain, parse_json
+from ..wire.bodies import parse_json
+from ..wire.body_observer import BodyParser
 from .base import (
     Attributes,
-    BodyReadFailed,
     Operation,
     RequestInfo,
     apply_headers,
@@ -69,27 +69,30 @@ class InvokeModel(Operation):
     def parse_response(
         self, info: RequestInfo, result: dict[str, Any], headers: Mapping[str, Any], facts: ResponseFacts
     ) -> dict[str, Any]:
-        body = result.get("body")
-        if self.needs_body(info, body):
-            data, replacement, error = drain(body)
-            # A new dict: botocore's own result object is not changed under anyone's feet.
-            result = {**result, "body": replacement}
-            if error is not None:
-                apply_headers(facts, headers)
-                raise BodyReadFailed(error, result)
-            self.body_facts(info, data or b"", facts)
+        """The header figures only: the body is the user's to read (``body_parser`` reads what they read)."""
         apply_headers(facts, headers)
         return result
 
+    def body_parser(self, info: RequestInfo, headers: Mapping[str, Any]) -> BodyParser:
+        """What to do with the whole body once the user has read it: its facts, then the headers (Bedrock's
+        billed figures win over the body's)."""
+
+        def parse(data: bytes, facts: ResponseFacts) -> None:
+            self.body_facts(info, data, facts)
+            apply_headers(facts, headers)
+
+        return parse
+
     @staticmethod
     def needs_body(info: RequestInfo, body: Any) -> bool:
-        """Whether the family reads the response body (embeddings and images are left untouched)."""
+        """Whether the family reads the response body. Embeddings and images are left untouched: their
+        call ends at return with the header figures, and their reads are not observed."""
         family: ModelFamily = info.state
         return family.parse_response is not None and hasattr(body, "read")
 
     @staticmethod
     def body_facts(info: RequestInfo, data: bytes, facts: ResponseFacts) -> None:
-        """Read the response body's bytes (already copied for the user) into the facts; never raises."""
+        """The response body's bytes (as the user read them) into the facts; never raises."""
         family: ModelFamily = info.state
         try:
             parsed = parse_json(data)
@@ -99,5 +102,4 @@ class InvokeModel(Operation):
                 if info.capture is not None and family.content is not None:
                     facts.output_messages = family.content.response(parsed, info.capture)
         except Exception:
-            # The body is already replaced: whatever happens now, the user must get the new result.
             report(f"failed to parse the {family.name} response body", f"{info.operation} {info.model}")

@@ -71,11 +71,12 @@ class Call:
             return
         self._done = True
         now = perf_counter()
+        wall = time_ns()  # read with ``now``: emitting takes time, which must not shift an earlier end
         end = now if end_at is None else end_at
         try:
             self._emit(facts, request_id, None, end - self.started)
         finally:
-            self._end_span(now, end)
+            self._end_span(now, end, wall)
 
     def fail(
         self,
@@ -115,11 +116,11 @@ class Call:
                 )
             )
 
-    def _end_span(self, now: float, end: float) -> None:
+    def _end_span(self, now: float, end: float, wall: Optional[int] = None) -> None:
         if end >= now:
             self.span.end()
         else:
-            self.span.end(end_time=time_ns() - int((now - end) * 1e9))
+            self.span.end(end_time=(time_ns() if wall is None else wall) - int((now - end) * 1e9))
 
     def _emit(
         self,

@@ -1,64 +1,92 @@
-"""Reading an InvokeModel response body without changing what the user reads.
+"""The InvokeModel response body the user reads, observed without being read for them.
 
-The body is a one-shot ``StreamingBody``. We read it once, then hand the user a fresh ``StreamingBody``
-over the same bytes, so ``read()``, ``read(n)``, ``iter_lines()``, ``iter_chunks()`` and ``close()``
-behave as before. If reading fails, the user's body replays the bytes that did arrive and then raises
-the very exception botocore raised, at the point their own read would have hit it.
+``ObservedStreamingBody`` is a subclass of botocore's ``StreamingBody`` over the SAME raw stream and
+Content-Length as botocore's own body (which is then no longer used: the user's result dict is a copy
+holding ours). Every read is botocore's own code (so the same bytes, exceptions, timeouts,
+Content-Length check, ``set_socket_timeout``, ``tell``, context manager and close), and what it
+returned is shown to a ``BodyObserver``, which ends the call once. Only an exact ``StreamingBody`` is
+replaced: stubs, mocks, ``BytesIO`` and botocore's own subclasses go back untouched.
 """
 
 from __future__ import annotations
 
-import io
 import json
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from botocore.response import StreamingBody
 
-_CHUNK = 1 << 20
+from .body_observer import BodyObserver
+
+# Builds the user's body in place of botocore's (None: leave it), given a factory of the observer
+# (called only when the body is replaced, so no observer is left open for a body we did not take).
+BodyReplacer = Callable[[Any, Callable[[], BodyObserver]], Optional[Any]]
 
 
-class _FailingRaw(io.RawIOBase):
-    """A raw stream that yields ``data`` and then raises ``error``, like the connection that broke."""
+class ObservedStreamingBody(StreamingBody):  # type: ignore[misc]
+    """botocore's ``StreamingBody``, reporting what each read returned (``_observer``)."""
 
-    def __init__(self, data: bytes, error: BaseException) -> None:
-        super().__init__()
-        self._buffer = io.BytesIO(data)
-        self._error = error
+    def __init__(self, inner: StreamingBody, observer: BodyObserver) -> None:
+        super().__init__(inner._raw_stream, inner._content_length)
+        self._amount_read = inner._amount_read
+        self._observer = observer
 
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: Optional[int] = -1) -> bytes:
-        if size is None or size < 0:
-            raise self._error
-        chunk = self._buffer.read(size)
-        if not chunk and size > 0:
-            raise self._error
+    def read(self, amt: Optional[int] = None) -> bytes:
+        try:
+            chunk: bytes = super().read(amt)
+        except BaseException as exc:  # KeyboardInterrupt included: the call ends as that error
+            self._observer.fail(exc)
+            raise
+        self._observer.on_read(chunk, amt)
         return chunk
 
-    def readinto(self, buffer: Any) -> int:  # pragma: no cover - StreamingBody only calls read()
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-
-def drain(body: Any) -> tuple[Optional[bytes], Any, Optional[BaseException]]:
-    """Read ``body`` fully. Returns (bytes or None on failure, the body to give the user, the error)."""
-    chunks: list[bytes] = []
-    try:
-        while True:
-            chunk = body.read(_CHUNK)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    except Exception as exc:  # the user would have seen this from their own read()
+    def readinto(self, b: Any) -> int:
         try:
-            body.close()
-        except Exception:
+            count: int = super().readinto(b)
+        except BaseException as exc:
+            self._observer.fail(exc)
+            raise
+        self._observer.on_read_into(b, count)
+        return count
+
+    def readlines(self) -> list[bytes]:
+        try:
+            lines: list[bytes] = super().readlines()
+        except BaseException as exc:
+            self._observer.fail(exc)
+            raise
+        self._observer.on_lines(lines)
+        return lines
+
+    def __exit__(self, *exc_info: Any) -> None:
+        try:
+            super().__exit__(*exc_info)
+        finally:
+            self._observer.close()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._observer.close()
+
+    def __del__(self) -> None:
+        # Like botocore's: the raw stream is not closed here. The call ends at the last read.
+        try:
+            self._observer.abandon()
+        except Exception:  # pragma: no cover - interpreter shutdown
             pass
-        return None, StreamingBody(_FailingRaw(b"".join(chunks), exc), None), exc
-    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-    return data, StreamingBody(io.BytesIO(data), len(data)), None
+
+
+if not hasattr(StreamingBody, "readinto"):  # botocore < 1.35: the user's body has none either
+    del ObservedStreamingBody.readinto
+
+
+def observe_sync_body(body: Any, observer_for: Callable[[], BodyObserver]) -> Optional[Any]:
+    """Our body in place of ``body`` when it is exactly botocore's ``StreamingBody``, else None.
+    ``observer_for()`` builds the observer, only once the body is known to be replaced."""
+    if type(body) is not StreamingBody:
+        return None
+    return ObservedStreamingBody(body, observer_for())
 
 
 def parse_json(data: Any) -> Any:

@@ -94,7 +94,7 @@ class StreamObserver:
         self._request_id = request_id
         self.facts = ResponseFacts()
         self._chunk_attrs: dict[str, AttributeValue] = call.metric_attrs
-        self._chunk_histograms = call.telemetry.chunk_histograms(call.operation)
+        self._chunk_histograms: Optional[tuple[Any, ...]] = None  # found at the second output chunk
         self._model: Optional[str] = None
         self._last_output: Optional[float] = None
         self._last_event = perf_counter()
@@ -131,7 +131,11 @@ class StreamObserver:
                 else:
                     if facts.response_model is not self._model:
                         self._use_model(facts.response_model)
-                    for histogram in self._chunk_histograms:
+                    histograms = self._chunk_histograms
+                    if histograms is None:
+                        call = self._call
+                        histograms = self._chunk_histograms = call.telemetry.chunk_histograms(call.operation)
+                    for histogram in histograms:
                         histogram.record(now - last, self._chunk_attrs)
         except Exception:
             report("failed to read a stream event", self._call.shape())
@@ -175,9 +179,13 @@ class StreamObserver:
             self._cut_short()
             guard(self._call.finish, self.facts, self._request_id, what=_END)
 
+    # A stream that ends before its final event was cut short of an answer: the conventions then ask
+    # for finish reason "error". A body (``BodyObserver``) left unread was not: Bedrock sent it whole.
+    _cut_short_is_an_error = True
+
     def _cut_short(self) -> None:
         self._assemble()
-        if self._call.operation in sc.INFERENCE_OPERATIONS:
+        if self._cut_short_is_an_error and self._call.operation in sc.INFERENCE_OPERATIONS:
             expect_finish_reason(self.facts)
 
     def disown(self) -> None:
