@@ -51,15 +51,21 @@ def sdk_floor(
     tracer_provider: TracerProvider, meter_provider: MeterProvider
 ) -> dict[str, Callable[[], None]]:
     """What any instrumentation emitting our telemetry must pay, with no instrumentation: one span with
-    the same attributes, the same metric records (with the span's context, for exemplars), and one
-    histogram record per streamed output chunk."""
+    the same attributes, the same metric records as ours under the latest GenAI conventions (inference
+    duration, the two per-operation token histograms, the input and output usage counters, server
+    duration, cost; with the span's context, for exemplars), and one histogram record per streamed
+    output chunk."""
     tracer = tracer_provider.get_tracer("floor")
     meter = meter_provider.get_meter("floor")
     duration = meter.create_histogram("floor.duration", unit="s")
-    tokens = meter.create_histogram("floor.tokens", unit="{token}")
+    input_tokens = meter.create_histogram("floor.input_tokens", unit="{token}")
+    output_tokens = meter.create_histogram("floor.output_tokens", unit="{token}")
+    input_usage = meter.create_counter("floor.usage.input_tokens", unit="{token}")
+    output_usage = meter.create_counter("floor.usage.output_tokens", unit="{token}")
     server = meter.create_histogram("floor.server", unit="s")
     cost = meter.create_counter("floor.cost", unit="{USD}")
     chunk = meter.create_histogram("floor.chunk", unit="s")
+    by_modality = {**COMMON, "gen_ai.token.modality": "unknown"}
 
     def call() -> None:
         span = tracer.start_span(
@@ -75,8 +81,10 @@ def sdk_floor(
         span.end()
         context = set_span_in_context(span)
         duration.record(0.001, COMMON, context)
-        tokens.record(21, {**COMMON, "gen_ai.token.type": "input"}, context)
-        tokens.record(5, {**COMMON, "gen_ai.token.type": "output"}, context)
+        input_usage.add(21, {**by_modality}, context)
+        input_tokens.record(21, {**COMMON}, context)
+        output_usage.add(5, {**by_modality}, context)
+        output_tokens.record(5, {**COMMON}, context)
         server.record(0.417, COMMON, context)
         cost.add(0.0000115, COMMON, context)
 

@@ -8,6 +8,7 @@ import json
 import sys
 
 import boto3
+import opentelemetry.exporter.prometheus  # noqa: F401  (fails loudly where the exporter cannot load)
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
