@@ -503,3 +503,103 @@ def test_captured_output_content_comes_from_the_bytes_the_user_read(emu, client,
         ]
     else:
         assert "gen_ai.output.messages" not in span_attrs
+
+
+# --- found by a hostile review -------------------------------------------------------------------------
+
+
+def read_through_an_after_call_reference(client: Any) -> Any:
+    """An ``after-call`` handler keeps botocore's parsed response (a logging or caching hook would); part
+    of the body is read through that reference, the rest through the app's."""
+    seen: dict[str, Any] = {}
+
+    def keep(parsed: Any, **_kwargs: Any) -> None:
+        seen["parsed"] = parsed
+
+    client.meta.events.register("after-call.bedrock-runtime.InvokeModel", keep)
+    try:
+        result = invoke(client)
+        head = seen["parsed"]["body"].read(10)
+        return head + result["body"].read(), result["body"].tell()
+    finally:
+        client.meta.events.unregister("after-call.bedrock-runtime.InvokeModel", keep)
+
+
+def test_botocores_body_and_ours_share_one_count_of_bytes_read(emu, client):
+    plain_client, traced_client = client, client
+    emu.script(Reply(headers=dict(HEADERS), body=RAW))
+    plain = outcome(lambda _result: _result, read_through_an_after_call_reference(plain_client))
+    with instrumentation() as telemetry:
+        emu.script(Reply(headers=dict(HEADERS), body=RAW))
+        traced = outcome(lambda _result: _result, read_through_an_after_call_reference(traced_client))
+        gc.collect()
+    assert traced == plain == ("ok", (RAW, len(RAW)))  # no IncompleteReadError from a stale count
+    span = telemetry.span()
+    assert span.status.status_code is StatusCode.UNSET
+    assert (span.attributes["gen_ai.usage.input_tokens"], span.attributes["gen_ai.usage.output_tokens"]) == (
+        11,
+        7,
+    )
+
+
+def test_dropping_a_copy_of_the_body_does_not_end_the_call(emu, client):
+    import copy
+
+    with instrumentation() as telemetry:
+        emu.script(Reply(headers=dict(HEADERS), body=RAW))
+        body = invoke(client)["body"]
+        twin = copy.copy(body)
+        del twin
+        gc.collect()
+        assert telemetry.spans() == []  # the app's body is still open
+        assert body.read() == RAW
+        body_figures(telemetry)
+
+
+def test_a_copy_reads_on_its_own_count_like_botocores(emu, client):
+    import copy
+
+    def copy_then_read(result: Any) -> Any:
+        body = result["body"]
+        twin = copy.copy(body)
+        return twin.read(5), body.read(5), twin.tell(), body.tell()
+
+    plain, traced, telemetry = both(emu, client, Reply(headers=dict(HEADERS), body=RAW), copy_then_read)
+    assert traced == plain
+    assert len(telemetry.spans()) == 1
+
+
+EXIT_SCRIPT = """
+import boto3, sys
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry_instrumentation_bedrock import BedrockInstrumentor
+
+class Printer(SpanExporter):
+    def export(self, spans):
+        for span in spans:
+            print("EXPORTED", span.name, span.attributes.get("gen_ai.usage.input_tokens"), flush=True)
+        return SpanExportResult.SUCCESS
+
+BedrockInstrumentor().instrument()  # before the SDK is set up, as some apps do
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(Printer()))
+trace.set_tracer_provider(provider)  # the SDK registers its shutdown at exit now: after ours
+client = boto3.client("bedrock-runtime", endpoint_url=sys.argv[1])
+KEEP = client.invoke_model(modelId="anthropic.claude-3-haiku-20240307-v1:0", body=b'{"max_tokens": 3}')
+print("exiting", flush=True)
+"""
+
+
+def test_an_open_body_is_exported_at_exit_when_the_sdk_came_after_instrument(emu):
+    import os
+    import subprocess
+    import sys
+
+    emu.script(Reply(headers=dict(HEADERS), body=RAW))
+    env = {**os.environ, "OTEL_TRACES_EXPORTER": "none", "OTEL_METRICS_EXPORTER": "none"}
+    run = subprocess.run([sys.executable, "-c", EXIT_SCRIPT, emu.url], capture_output=True, text=True,
+                         timeout=60, env=env)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["exiting", f"EXPORTED chat {MODEL} 11"]

@@ -11,28 +11,46 @@ anything else go back untouched.
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Callable, Optional
 
 from aiobotocore.response import StreamingBody as AioBody
 from botocore.response import StreamingBody as SyncBody
 
+from ..wire.bodies import SharedBodyState
 from ..wire.body_observer import BodyObserver
 
 # 2.x: a wrapt proxy of the aiohttp response, not a botocore StreamingBody.
 _PROXY = not issubclass(AioBody, SyncBody)
 
 
-class ObservedAioStreamingBody(AioBody):  # type: ignore[misc]
-    """aiobotocore's body, reporting what each read returned (``_self_observer``)."""
+_BASES: tuple[type, ...] = (AioBody,) if _PROXY else (SharedBodyState, AioBody)
+
+
+class ObservedAioStreamingBody(*_BASES):  # type: ignore[misc]
+    """aiobotocore's body, reporting what each read returned (``_self_observer``). In 3.x it shares
+    aiobotocore's body's count of bytes read (``SharedBodyState``); in 2.x, a wrapt proxy, it starts
+    from a copy of it."""
+
+    __slots__ = () if _PROXY else ("_inner", "_self_observer")
 
     def __init__(self, inner: Any, observer: BodyObserver) -> None:
         if _PROXY:
             super().__init__(inner.__wrapped__, inner._self_content_length)
             self._self_amount_read = inner._self_amount_read
         else:
-            super().__init__(inner._raw_stream, inner._content_length)
-            self._amount_read = inner._amount_read
+            self._share(inner, ("_raw_stream", "_content_length"))  # as in ``wire/bodies.py``
         self._self_observer = observer
+        observer.hold()
+
+    def __copy__(self) -> Any:
+        if _PROXY:  # wrapt refuses to copy a proxy; so does aiobotocore 2.x's body uninstrumented
+            return super().__copy__()
+        twin = type(self).__new__(type(self))
+        twin._share(copy.copy(self._inner), ("_raw_stream", "_content_length"))
+        twin._self_observer = self._self_observer
+        self._self_observer.hold()
+        return twin
 
     async def read(self, amt: Optional[int] = None) -> bytes:
         try:
@@ -66,7 +84,7 @@ class ObservedAioStreamingBody(AioBody):  # type: ignore[misc]
 
     def __del__(self) -> None:
         try:
-            self._self_observer.abandon()
+            self._self_observer.release()
         except Exception:  # pragma: no cover - interpreter shutdown
             pass
 

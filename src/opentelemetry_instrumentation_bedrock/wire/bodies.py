@@ -1,8 +1,7 @@
 """The InvokeModel response body the user reads, observed without being read for them.
 
-``ObservedStreamingBody`` is a subclass of botocore's ``StreamingBody`` over the SAME raw stream and
-Content-Length as botocore's own body (which is then no longer used: the user's result dict is a copy
-holding ours). Every read is botocore's own code (so the same bytes, exceptions, timeouts,
+``ObservedStreamingBody`` is a subclass of botocore's ``StreamingBody`` over botocore's body's own raw
+stream and Content-Length, sharing its count of bytes read, handed back in a copy of the result dict. Every read is botocore's own code (so the same bytes, exceptions, timeouts,
 Content-Length check, ``set_socket_timeout``, ``tell``, context manager and close), and what it
 returned is shown to a ``BodyObserver``, which ends the call once. Only an exact ``StreamingBody`` is
 replaced: stubs, mocks, ``BytesIO`` and botocore's own subclasses go back untouched.
@@ -10,6 +9,7 @@ replaced: stubs, mocks, ``BytesIO`` and botocore's own subclasses go back untouc
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any, Callable, Optional
 
@@ -22,13 +22,56 @@ from .body_observer import BodyObserver
 BodyReplacer = Callable[[Any, Callable[[], BodyObserver]], Optional[Any]]
 
 
-class ObservedStreamingBody(StreamingBody):  # type: ignore[misc]
+class SharedBodyState:
+    """What botocore's body and ours share: the count of bytes read lives on botocore's body
+    (``_inner``), so a reference to botocore's body kept elsewhere (an ``after-call`` handler, a test's
+    stub) reads on where ours stopped, as the same object would, and the Content-Length check holds for
+    both. The raw stream and Content-Length never change: ours holds them too, so ``vars(body)`` shows
+    them. ``_inner`` and the observer live in slots, outside ``vars()``. (A body's ``__dict__`` cannot be
+    shared outright: ``io.IOBase`` does not let it be replaced.)"""
+
+    __slots__ = ()
+    _inner: Any
+
+    @property
+    def _amount_read(self) -> Any:
+        return self._inner._amount_read
+
+    @_amount_read.setter
+    def _amount_read(self, value: Any) -> None:
+        self._inner._amount_read = value
+
+    def _share(self, inner: Any, names: tuple[str, ...]) -> None:
+        self._inner = inner
+        vars(self).update((name, getattr(inner, name)) for name in names)
+
+
+class ObservedStreamingBody(SharedBodyState, StreamingBody):  # type: ignore[misc]
     """botocore's ``StreamingBody``, reporting what each read returned (``_observer``)."""
 
+    __slots__ = ("_inner", "_observer")
+
     def __init__(self, inner: StreamingBody, observer: BodyObserver) -> None:
-        super().__init__(inner._raw_stream, inner._content_length)
-        self._amount_read = inner._amount_read
+        self._share(inner, ("_raw_stream", "_content_length"))
         self._observer = observer
+        observer.hold()
+
+    def _twin(self, inner: StreamingBody) -> ObservedStreamingBody:
+        twin = type(self).__new__(type(self))
+        twin._share(inner, ("_raw_stream", "_content_length"))
+        twin._observer = self._observer
+        self._observer.hold()  # the call ends when the last of them is dropped
+        return twin
+
+    def __copy__(self) -> ObservedStreamingBody:
+        return self._twin(copy.copy(self._inner))  # its own count of bytes read, as copy.copy gives
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ObservedStreamingBody:
+        return self._twin(copy.deepcopy(self._inner, memo))
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # Pickled, it is botocore's own body again: the observer (locks, the call) does not travel.
+        return copy.copy(self._inner).__reduce_ex__(protocol)
 
     def read(self, amt: Optional[int] = None) -> bytes:
         try:
@@ -70,9 +113,10 @@ class ObservedStreamingBody(StreamingBody):  # type: ignore[misc]
             self._observer.close()
 
     def __del__(self) -> None:
-        # Like botocore's: the raw stream is not closed here. The call ends at the last read.
+        # Like botocore's: the raw stream is not closed here. The call ends at the last read, once the
+        # last body over it (copies included) is dropped.
         try:
-            self._observer.abandon()
+            self._observer.release()
         except Exception:  # pragma: no cover - interpreter shutdown
             pass
 

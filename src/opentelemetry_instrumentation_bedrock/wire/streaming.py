@@ -51,6 +51,17 @@ def forget_open_streams() -> None:
 
 
 _process_hooks_registered = False
+_exit_hook_moved = False
+
+
+def _move_exit_hook_last() -> None:
+    """At the first stream or body: register the exit hook again, so it runs before an SDK shutdown
+    registered after ``instrument()`` (the SDK set up later, as some apps do). Exit hooks run
+    last-registered first; this moves ours to the end of the list, once per process."""
+    global _exit_hook_moved
+    _exit_hook_moved = True
+    atexit.unregister(end_open_streams)
+    atexit.register(end_open_streams)
 
 
 def register_process_hooks() -> None:
@@ -102,6 +113,8 @@ class StreamObserver:
         self._done = False  # set once ended: events still buffered after a close() are not timed
         self._holders: list[None] = []  # one entry per live proxy (copies included); list ops are atomic
         _open.add(self)
+        if not _exit_hook_moved and _process_hooks_registered:
+            _move_exit_hook_last()
 
     def hold(self) -> None:
         """A proxy over this call now exists."""
