@@ -60,6 +60,13 @@ def _token_counter(meter: Meter, name: str, description: str) -> Counter:
     return meter.create_counter(name, unit="{token}", description=f"Number of {description}.")
 
 
+def _stream_histograms(operation: str, latest: Histogram, v141: Optional[Histogram]) -> tuple[Histogram, ...]:
+    """A stream metric's histograms for ``operation``: the latest one for inference only, and the
+    v1.41.0 one (compatibility mode) for every stream, as v1.41.0 recorded it."""
+    ours = (latest,) if operation in sc.INFERENCE_OPERATIONS else ()
+    return ours if v141 is None else (*ours, v141)
+
+
 def _settled(proxy: object, attribute: str) -> object:
     """What an API proxy (tracer, logger) currently delegates to; the object itself if not a proxy."""
     try:
@@ -230,17 +237,11 @@ class Telemetry:
 
     def first_chunk_histograms(self, operation: str) -> tuple[Histogram, ...]:
         """Time to first chunk: inference streams only (v1.41.0 recorded it for agent streams too)."""
-        v141 = self.v141_time_to_first_chunk
-        if operation in sc.INFERENCE_OPERATIONS:
-            return (self.time_to_first_chunk,) if v141 is None else (self.time_to_first_chunk, v141)
-        return () if v141 is None else (v141,)
+        return _stream_histograms(operation, self.time_to_first_chunk, self.v141_time_to_first_chunk)
 
     def chunk_histograms(self, operation: str) -> tuple[Histogram, ...]:
         """Time per output chunk, like time to first chunk."""
-        v141 = self.v141_time_per_output_chunk
-        if operation in sc.INFERENCE_OPERATIONS:
-            return (self.time_per_output_chunk,) if v141 is None else (self.time_per_output_chunk, v141)
-        return () if v141 is None else (v141,)
+        return _stream_histograms(operation, self.time_per_output_chunk, self.v141_time_per_output_chunk)
 
     def record_tokens(
         self,
