@@ -11,7 +11,6 @@ anything else go back untouched.
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Callable, Optional
 
 from aiobotocore.response import StreamingBody as AioBody
@@ -33,24 +32,17 @@ class ObservedAioStreamingBody(*_BASES):  # type: ignore[misc]
     from a copy of it."""
 
     __slots__ = () if _PROXY else ("_inner", "_self_observer")
+    _OBSERVER = "_self_observer"  # the name wrapt lets a 2.x proxy carry; a slot in 3.x
 
     def __init__(self, inner: Any, observer: BodyObserver) -> None:
-        if _PROXY:
-            super().__init__(inner.__wrapped__, inner._self_content_length)
-            self._self_amount_read = inner._self_amount_read
-        else:
-            self._share(inner, ("_raw_stream", "_content_length"))  # as in ``wire/bodies.py``
+        if not _PROXY:
+            self._share(inner, observer)  # as in ``wire/bodies.py``, copies included
+            return
+        # 2.x: a new proxy of the same aiohttp response (wrapt refuses copies, ours as aiobotocore's).
+        super().__init__(inner.__wrapped__, inner._self_content_length)
+        self._self_amount_read = inner._self_amount_read
         self._self_observer = observer
         observer.hold()
-
-    def __copy__(self) -> Any:
-        if _PROXY:  # wrapt refuses to copy a proxy; so does aiobotocore 2.x's body uninstrumented
-            return super().__copy__()
-        twin = type(self).__new__(type(self))
-        twin._share(copy.copy(self._inner), ("_raw_stream", "_content_length"))
-        twin._self_observer = self._self_observer
-        self._self_observer.hold()
-        return twin
 
     async def read(self, amt: Optional[int] = None) -> bytes:
         try:

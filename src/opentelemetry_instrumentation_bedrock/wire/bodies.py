@@ -28,9 +28,14 @@ class SharedBodyState:
     stub) reads on where ours stopped, as the same object would, and the Content-Length check holds for
     both. The raw stream and Content-Length never change: ours holds them too, so ``vars(body)`` shows
     them. ``_inner`` and the observer live in slots, outside ``vars()``. (A body's ``__dict__`` cannot be
-    shared outright: ``io.IOBase`` does not let it be replaced.)"""
+    shared outright: ``io.IOBase`` does not let it be replaced.)
+
+    Copies are bodies over the same call (each holds it; it ends when the last is dropped), each with its
+    own count of bytes read, as ``copy.copy`` of botocore's body gives; pickled, a body is botocore's own
+    again. ``_OBSERVER`` names the subclass's observer slot."""
 
     __slots__ = ()
+    _OBSERVER = "_observer"
     _inner: Any
 
     @property
@@ -41,9 +46,26 @@ class SharedBodyState:
     def _amount_read(self, value: Any) -> None:
         self._inner._amount_read = value
 
-    def _share(self, inner: Any, names: tuple[str, ...]) -> None:
+    def _share(self, inner: Any, observer: BodyObserver) -> None:
         self._inner = inner
-        vars(self).update((name, getattr(inner, name)) for name in names)
+        vars(self).update(_raw_stream=inner._raw_stream, _content_length=inner._content_length)
+        setattr(self, self._OBSERVER, observer)
+        observer.hold()
+
+    def _twin(self, inner: Any) -> Any:
+        twin = type(self).__new__(type(self))
+        twin._share(inner, getattr(self, self._OBSERVER))
+        return twin
+
+    def __copy__(self) -> Any:
+        return self._twin(copy.copy(self._inner))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return self._twin(copy.deepcopy(self._inner, memo))
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # The observer (locks, the call) does not travel.
+        return copy.copy(self._inner).__reduce_ex__(protocol)
 
 
 class ObservedStreamingBody(SharedBodyState, StreamingBody):  # type: ignore[misc]
@@ -51,27 +73,10 @@ class ObservedStreamingBody(SharedBodyState, StreamingBody):  # type: ignore[mis
 
     __slots__ = ("_inner", "_observer")
 
+    _observer: BodyObserver
+
     def __init__(self, inner: StreamingBody, observer: BodyObserver) -> None:
-        self._share(inner, ("_raw_stream", "_content_length"))
-        self._observer = observer
-        observer.hold()
-
-    def _twin(self, inner: StreamingBody) -> ObservedStreamingBody:
-        twin = type(self).__new__(type(self))
-        twin._share(inner, ("_raw_stream", "_content_length"))
-        twin._observer = self._observer
-        self._observer.hold()  # the call ends when the last of them is dropped
-        return twin
-
-    def __copy__(self) -> ObservedStreamingBody:
-        return self._twin(copy.copy(self._inner))  # its own count of bytes read, as copy.copy gives
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> ObservedStreamingBody:
-        return self._twin(copy.deepcopy(self._inner, memo))
-
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        # Pickled, it is botocore's own body again: the observer (locks, the call) does not travel.
-        return copy.copy(self._inner).__reduce_ex__(protocol)
+        self._share(inner, observer)
 
     def read(self, amt: Optional[int] = None) -> bytes:
         try:
