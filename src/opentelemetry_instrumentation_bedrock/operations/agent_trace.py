@@ -42,9 +42,16 @@ def _ns(value: Any) -> Optional[int]:
 class AgentTrace:
     """Builds the child spans of one agent call as its trace events arrive."""
 
-    __slots__ = ("_call", "_context", "_inputs", "_models", "input_tokens", "output_tokens")
-    # The counts of model and tool invocations live in the facts (``agent_calls``), so the call emits
-    # them once, with its other points.
+    __slots__ = (
+        "_call",
+        "_context",
+        "_inputs",
+        "_models",
+        "inference_calls",
+        "input_tokens",
+        "output_tokens",
+        "tool_calls",
+    )
 
     def __init__(self, call: Call) -> None:
         self._call = call
@@ -53,17 +60,19 @@ class AgentTrace:
         self._inputs: dict[str, Mapping[str, Any]] = {}  # traceId -> invocation input
         self.input_tokens = 0
         self.output_tokens = 0
+        self.inference_calls = 0
+        self.tool_calls = 0
 
     def add(self, part: Mapping[str, Any], facts: ResponseFacts) -> None:
         """One ``trace`` event (a TracePart)."""
         trace = as_mapping(part.get("trace"))
         event_ns = _ns(part.get("eventTime"))
-        if facts.agent_calls is None:
-            facts.agent_calls = (0, 0)
         for kind in _MODEL_TRACES:
             step = as_mapping(trace.get(kind))
             if step:
                 self._step(step, event_ns, facts)
+        # The counts so far, for the call to emit once with its other points (a trace was seen: known).
+        facts.agent_calls = (self.inference_calls, self.tool_calls)
 
     def _step(self, step: Mapping[str, Any], event_ns: Optional[int], facts: ResponseFacts) -> None:
         model_input = as_mapping(step.get("modelInvocationInput"))
@@ -82,7 +91,7 @@ class AgentTrace:
                 self._inputs[trace_id] = invocation
         observation = as_mapping(step.get("observation"))
         if observation:
-            self._tool_span(observation, event_ns, facts)
+            self._tool_span(observation, event_ns)
 
     def _model_span(self, output: Mapping[str, Any], event_ns: Optional[int], facts: ResponseFacts) -> None:
         metadata = as_mapping(output.get("metadata"))
@@ -110,16 +119,13 @@ class AgentTrace:
         telemetry.record_tokens(
             sc.OP_CHAT, (input_tokens, output_tokens, None, None, None), metric_attrs, context
         )
-        inference, tools = facts.agent_calls or (0, 0)
-        facts.agent_calls = (inference + 1, tools)
+        self.inference_calls += 1
         totals = facts.extra_attributes if facts.extra_attributes is not None else {}
         totals[sc.GEN_AI_USAGE_INPUT_TOKENS] = self.input_tokens
         totals[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = self.output_tokens
         facts.extra_attributes = totals
 
-    def _tool_span(
-        self, observation: Mapping[str, Any], event_ns: Optional[int], facts: ResponseFacts
-    ) -> None:
+    def _tool_span(self, observation: Mapping[str, Any], event_ns: Optional[int]) -> None:
         invocation = self._inputs.pop(as_str(observation.get("traceId")) or "", None)
         if invocation is None:
             return
@@ -141,8 +147,7 @@ class AgentTrace:
             metadata = as_mapping(as_mapping(observation.get("actionGroupInvocationOutput")).get("metadata"))
             name = f"{sc.OP_EXECUTE_TOOL} {tool}" if tool is not None else sc.OP_EXECUTE_TOOL
             span = self._span(name, attrs, metadata, event_ns)
-            inference, tools = facts.agent_calls or (0, 0)
-            facts.agent_calls = (inference, tools + 1)
+            self.tool_calls += 1
             self._tool_duration(span, attrs)
         elif lookup:
             knowledge_base = as_str(lookup.get("knowledgeBaseId"))
