@@ -194,11 +194,10 @@ def observe_body(
     the call ends with the body (read to its end, failed, closed or dropped). A body we do not replace
     (not botocore's own class, or a family that never reads it) goes back untouched in the very same
     result, and the call ends now with the header figures."""
-    request_id = None
     try:
-        request_id, headers = response_metadata(result)
         body = result.get("body")
-        if operation.needs_body(info, body):
+        if operation.needs_body(info, body):  # else (embeddings, images): ``_finish`` reads the headers
+            request_id, headers = response_metadata(result)
 
             def observer_for() -> BodyObserver:
                 expected = as_int(headers.get("content-length"))
