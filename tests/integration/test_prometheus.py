@@ -154,6 +154,12 @@ def query(base: str, promql: str) -> list[Any]:
     return list(answer["data"]["result"])
 
 
+def by_error(base: str, series: str) -> dict[str, float]:
+    """``sum by (error_type)`` of a series: error type ("" for successes) -> value."""
+    answer = query(base, f"sum by (error_type) ({series})")
+    return {sample["metric"].get("error_type", ""): float(sample["value"][1]) for sample in answer}
+
+
 def scalar(base: str, promql: str) -> float:
     (sample,) = query(base, promql)
     return float(sample["value"][1])
@@ -196,21 +202,13 @@ def test_promql_over_scraped_metrics(emu, prometheus, mode):
     assert scalar(prometheus, "sum(gen_ai_client_inference_operation_input_tokens_sum)") == expected_input
     assert scalar(prometheus, "sum(gen_ai_client_inference_operation_output_tokens_count)") == 9
 
-    model_calls_by_error = query(
-        prometheus, "sum by (error_type) (gen_ai_client_inference_duration_seconds_count)"
-    )  # fmt: skip
-    assert {c["metric"].get("error_type", ""): float(c["value"][1]) for c in model_calls_by_error} == {
+    assert by_error(prometheus, "gen_ai_client_inference_duration_seconds_count") == {
         "": 7,
         "ValidationException": 1,
     }
     assert scalar(prometheus, "sum(gen_ai_invoke_agent_duration_seconds_count)") == 1
-    embeddings = query(
-        prometheus, 'sum by (error_type) (gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name="embeddings"})'
-    )  # fmt: skip
-    assert {e["metric"].get("error_type", ""): float(e["value"][1]) for e in embeddings} == {
-        "": 1,
-        "ValidationException": 1,
-    }
+    embeddings = 'gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name="embeddings"}'
+    assert by_error(prometheus, embeddings) == {"": 1, "ValidationException": 1}
     assert scalar(prometheus, ALL_CALLS) == 11
     quantile = "histogram_quantile({}, sum by (le) (gen_ai_client_inference_duration_seconds_bucket))"
     p50, p95 = scalar(prometheus, quantile.format(0.5)), scalar(prometheus, quantile.format(0.95))
