@@ -25,7 +25,7 @@ from typing import Any, Callable, Optional
 
 from opentelemetry.instrumentation.instrumentor import BaseInstrumentor  # type: ignore[attr-defined]
 
-from .config import CaptureConfig, semconv_compat
+from .config import CaptureConfig, profile_resolution, semconv_compat
 from .cost.pricing import Pricing
 from .hooks.botocore import Patch
 from .hooks.coexist import quiet_other_instrumentations
@@ -60,12 +60,18 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     def _instrument(self, **kwargs: Any) -> None:
         from botocore.client import BaseClient
 
+        profile_ttl = profile_resolution(kwargs)
+        profiles = None
+        if profile_ttl is not None:
+            from .cost.profiles import ProfileResolver
+
+            profiles = ProfileResolver(profile_ttl)
         telemetry = Telemetry.create(
             kwargs.get("tracer_provider"),
             kwargs.get("meter_provider"),
             kwargs.get("logger_provider"),
             CaptureConfig.load(kwargs),
-            Pricing.load(kwargs.get("prices")),
+            Pricing.load(kwargs.get("prices"), profiles=profiles),
             semconv_compat(kwargs),
         )
         patch = Patch(BaseClient._make_api_call, telemetry)
@@ -111,6 +117,9 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         if patch is None:
             return
         patch.active = False
+        profiles = patch.telemetry.pricing.profiles
+        if profiles is not None:
+            profiles.close()
         if BaseClient.__dict__.get("_make_api_call") is patch.wrapper:
             BaseClient._make_api_call = patch.original
         else:
