@@ -242,3 +242,57 @@ def _body(model_arns):
     from bedrock_emulator.routes.control_inference_profiles import inference_profile_body
 
     return inference_profile_body(PROFILE, model_arns)
+
+
+def test_the_control_plane_call_runs_with_instrumentation_suppressed(emu, client):
+    """It runs on the resolver's thread with every instrumentation told to stay quiet (so no other
+    botocore or HTTP instrumentation traces it), through the app's client's region and endpoint."""
+    from opentelemetry.instrumentation.utils import is_instrumentation_enabled
+
+    from opentelemetry_instrumentation_bedrock.cost.profiles import control_plane_client
+
+    seen = []
+
+    def factory(runtime_client):
+        control = control_plane_client(runtime_client)
+        seen.append((is_instrumentation_enabled(), threading.current_thread().name, control.meta.region_name,
+                     control.meta.endpoint_url, control.meta.service_model.service_name))  # fmt: skip
+        return control
+
+    resolver = ProfileResolver(client_factory=factory)
+    resolver.request(client, PROFILE)
+    assert resolver.wait_idle()
+    resolver.close()
+    assert seen == [(False, "bedrock-inference-profile-resolver", "us-east-1", emu.url, "bedrock")]
+    assert is_instrumentation_enabled()  # the app's thread was never affected
+
+
+def test_a_resolver_that_cannot_call_leaves_calls_unpriced(emu, client, telemetry):
+    """botocore before 1.35 has no get_inference_profile; any exception of the factory or the client
+    is the same: logged at debug level, the call unpriced, asked again only after the failure TTL."""
+
+    class NoOperation:
+        def __getattr__(self, name):
+            raise AttributeError(name)
+
+    resolver = ProfileResolver(client_factory=lambda _client: NoOperation())
+    resolver.request(client, PROFILE)
+    assert resolver.wait_idle()
+    resolver.request(client, PROFILE)  # within the failure TTL: not queued again
+    assert resolver.wait_idle()
+    assert resolver.lookup(PROFILE) == (None, "unresolved_profile")
+    assert resolver.requests_made == 1
+    resolver.close()
+
+
+def test_the_standard_endpoint_maps_to_the_control_plane_one():
+    import boto3
+
+    from opentelemetry_instrumentation_bedrock.cost.profiles import control_plane_client
+
+    runtime = boto3.client("bedrock-runtime", region_name="eu-west-1")
+    control = control_plane_client(runtime)
+    assert (control.meta.endpoint_url, control.meta.region_name) == (
+        "https://bedrock.eu-west-1.amazonaws.com",
+        "eu-west-1",
+    )
