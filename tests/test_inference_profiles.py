@@ -122,7 +122,7 @@ def test_before_and_after_resolution(resolving, emu, profiles):
     r.call()  # cached: no second request
     assert r.last() == (HAIKU_COST, None, "anthropic.claude-3-haiku-20240307-v1:0")
     (request,) = control_requests(emu)
-    assert (request.method, request.model_id) == ("GET", PROFILE)
+    assert (request.method, request.model_id) == ("GET", "control:" + PROFILE)
     # Signed with the app's credentials (the client's), as the app's own call was.
     assert "Credential=AKIDEXAMPLETESTKEY00/" in request.headers["Authorization"]
     assert "/bedrock/aws4_request" in request.headers["Authorization"]

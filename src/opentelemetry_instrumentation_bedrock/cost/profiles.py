@@ -16,6 +16,7 @@ import os
 import queue
 import threading
 import time
+import weakref
 from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
@@ -59,6 +60,23 @@ class ProfileResolver:
         self._worker: Optional[threading.Thread] = None
         self._pid = os.getpid()
         self.requests_made = 0  # GetInferenceProfile calls sent (for tests and debugging)
+        if hasattr(os, "register_at_fork"):
+            ref = weakref.ref(self)
+
+            def after_fork() -> None:
+                resolver = ref()
+                if resolver is not None:
+                    resolver._forked()
+
+            os.register_at_fork(after_in_child=after_fork)
+
+    def _forked(self) -> None:
+        """In a forked child: the parent's worker and lock state did not come along; answers did."""
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        self._pending.clear()
+        self._worker = None
+        self._queue = queue.SimpleQueue()
 
     def request(self, client: Any, model_id: str) -> None:
         """Called as an instrumented call starts: queue a resolution if this is an application profile
@@ -68,12 +86,9 @@ class ProfileResolver:
         answer = self._answers.get(model_id)
         if answer is not None and answer.expires > self._clock():
             return
+        if os.getpid() != self._pid:  # a forked child (where register_at_fork is missing)
+            self._forked()
         with self._lock:
-            if os.getpid() != self._pid:  # a forked child: the parent's worker does not exist here
-                self._pid = os.getpid()
-                self._pending.clear()
-                self._worker = None
-                self._queue = queue.SimpleQueue()
             if model_id in self._pending:
                 return
             self._pending.add(model_id)
@@ -157,10 +172,24 @@ class ProfileResolver:
         )
 
 
+_SESSION: list[Any] = []
+_SESSION_LOCK = threading.Lock()
+
+
+def _session() -> Any:
+    """One botocore session for the resolver's clients: its loader keeps the service model after the
+    first client, so later ones cost less of the GIL the app's threads share."""
+    import botocore.session
+
+    with _SESSION_LOCK:
+        if not _SESSION:
+            _SESSION.append(botocore.session.get_session())
+        return _SESSION[0]
+
+
 def control_plane_client(runtime_client: Any) -> Any:
     """A ``bedrock`` client with the runtime client's credentials, region and endpoint: the standard
     endpoint when the runtime client uses its standard one, else the same URL (an emulator, a proxy)."""
-    import botocore.session
     from botocore.config import Config
 
     meta = runtime_client.meta
@@ -172,8 +201,7 @@ def control_plane_client(runtime_client: Any) -> Any:
     standard = host.startswith("bedrock-runtime") and (
         host.endswith(".amazonaws.com") or host.endswith(".amazonaws.com.cn")
     )
-    session = botocore.session.get_session()
-    return session.create_client(
+    return _session().create_client(
         "bedrock",
         region_name=meta.region_name,
         endpoint_url=None if standard else meta.endpoint_url,
