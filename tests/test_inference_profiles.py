@@ -4,6 +4,7 @@ unpriced), cached with a TTL, and failures that leave the app's call exactly as 
 
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -296,3 +297,29 @@ def test_the_standard_endpoint_maps_to_the_control_plane_one():
         "https://bedrock.eu-west-1.amazonaws.com",
         "eu-west-1",
     )
+
+
+@needs_operation
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_forked_child_keeps_the_answers_and_resolves_on_its_own(emu, client, profiles):
+    from test_fork import in_child
+
+    profiles[PROFILE] = [HAIKU_ARN]
+    resolver = ProfileResolver()
+    resolver.request(client, PROFILE)
+    assert resolver.wait_idle()
+    other = PROFILE.replace("kx81d9r4yh2t", "other0000001")
+    profiles[other] = [SONNET_ARN]
+
+    def child():
+        kept = resolver.lookup(PROFILE)
+        resolver.request(client, other)  # the parent's worker is not here: the child starts its own
+        return [kept, resolver.wait_idle(), resolver.lookup(other)]
+
+    assert in_child(child) == [
+        ["anthropic.claude-3-haiku-20240307-v1:0", None],
+        True,
+        ["anthropic.claude-3-5-sonnet-20240620-v1:0", None],
+    ]
+    assert resolver.lookup(other) == (None, "unresolved_profile")  # the child's answer stayed there
+    resolver.close()
