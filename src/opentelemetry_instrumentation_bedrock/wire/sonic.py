@@ -1,0 +1,439 @@
+"""One Nova Sonic session (InvokeModelWithBidirectionalStream): a session span, a span per generation.
+
+The proxies (``smithy_streams.py``) show this observer every event the user sends and receives. The
+session span lasts as long as the stream; each server-side generation (the assistant's turn) is a
+``realtime_inference`` child span, as the GenAI realtime conventions define it:
+
+- it starts at the first assistant event after the user's turn (``contentStart``, ``textOutput``,
+  ``audioOutput`` or ``toolUse`` with role ASSISTANT) and ends at the assistant's ``contentEnd`` whose
+  stop reason ends the turn (END_TURN, INTERRUPTED: the user barged in, TOOL_USE), at
+  ``completionEnd``, or with the session (then finish reason ``error``: it was cut short);
+- its usage is the sum of the ``usageEvent`` deltas that arrived since the previous generation ended
+  (the user's speech is billed as it streams in, before the answer starts), split into speech
+  (``gen_ai.usage.audio.*``) and text (``gen_ai.usage.text.*``);
+- time to first audio and first text are measured from the end of the user's turn as the client sees
+  it (the server's end of the user transcript, or a text or tool result the client finished sending),
+  else from the generation's start.
+
+Audio is never decoded, kept or recorded. Text (transcripts, the assistant's text, tool arguments and
+results, system prompt, tool definitions) is assembled only with content capture on, and recorded
+through the one recording path (``Call`` -> ``ContentRecorder``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+from collections.abc import Mapping
+from threading import Lock
+from time import perf_counter, time_ns
+from typing import Any, Optional
+from weakref import WeakSet
+
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context
+from opentelemetry.util.types import AttributeValue
+
+from ..bugs import guard, report
+from ..config import CaptureConfig
+from ..content import converse_shape, parts
+from ..content.parts import Message, Part
+from ..content.request import RequestContent
+from ..operations import sonic_events as ev
+from ..telemetry import names as sc
+from ..telemetry.call import Call
+from ..telemetry.facts import ResponseFacts, as_str
+from ..telemetry.finish_reasons import normalize
+from ..telemetry.instruments import Telemetry
+
+_open: WeakSet[SonicSession] = WeakSet()
+_hooks_registered = False
+
+
+def _end_open_sessions() -> None:
+    for session in list(_open):
+        session.abandon()
+
+
+def _forget_open_sessions() -> None:
+    for session in list(_open):
+        session.disown()
+    _open.clear()
+
+
+def _register_process_hooks() -> None:
+    global _hooks_registered
+    if not _hooks_registered:
+        _hooks_registered = True
+        atexit.register(_end_open_sessions)
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=_forget_open_sessions)
+
+
+def finish_reason(stop_reason: Any) -> Optional[str]:
+    """Nova Sonic's stop reasons: END_TURN -> stop, TOOL_USE -> tool_call, INTERRUPTED -> interrupted
+    (the provider's interruption reason, as the realtime conventions ask)."""
+    if not isinstance(stop_reason, str) or not stop_reason:
+        return None
+    return normalize(stop_reason.lower())
+
+
+class Generation:
+    """One assistant turn in progress."""
+
+    __slots__ = ("anchor", "call", "first_audio", "first_text", "inputs", "reason", "texts", "tools", "usage")
+
+    def __init__(self, call: Call, anchor: float, usage: list[int], inputs: list[Message]) -> None:
+        self.call = call
+        self.anchor = anchor
+        self.usage = usage  # speech in, text in, speech out, text out
+        self.inputs = inputs  # content capture only
+        self.first_audio: Optional[float] = None
+        self.first_text: Optional[float] = None
+        self.reason: Optional[str] = None
+        self.texts: dict[str, list[str]] = {}  # generation stage -> pieces (content capture only)
+        self.tools: list[Part] = []  # content capture only
+
+
+class SonicSession:
+    """Per-session state; every public method is safe to call at any time and never raises."""
+
+    def __init__(
+        self, telemetry: Telemetry, span: Span, common: dict[str, AttributeValue], model: Optional[str]
+    ) -> None:
+        self.telemetry = telemetry
+        self.span = span
+        self.model = model
+        self.capture: Optional[CaptureConfig] = telemetry.content.config if telemetry.content else None
+        self.request_id: Optional[str] = None
+        self._common = {**common, sc.GEN_AI_OPERATION_NAME: sc.OP_REALTIME_INFERENCE}
+        self._request: dict[str, AttributeValue] = {}
+        self._ended = Lock()
+        self._holders: list[None] = []
+        self._started = perf_counter()
+        self._last_event = self._started
+        self._session_id: Optional[str] = None
+        self._response_id: Optional[str] = None
+        self._anchor: Optional[float] = None
+        self._pending = [0, 0, 0, 0]
+        self._total: Optional[tuple[int, int, int, int]] = None
+        self._gen: Optional[Generation] = None
+        self._generations = 0
+        self._interruptions = 0
+        self._tool_calls = 0
+        self._first_audio: Optional[float] = None
+        self._first_text: Optional[float] = None
+        self._inputs: dict[str, tuple[str, str, Optional[str]]] = {}  # contentName -> type, role, tool id
+        self._outputs: dict[str, tuple[str, str, Optional[str]]] = {}  # contentId -> type, role, stage
+        # Content capture only:
+        self._system: list[Part] = []
+        self._tools: Optional[list[dict[str, Any]]] = None
+        self._messages: list[Message] = []
+        self._transcripts: dict[str, Message] = {}
+        _open.add(self)
+        _register_process_hooks()
+
+    # ------------------------------------------------------------------ proxies
+
+    def hold(self) -> None:
+        self._holders.append(None)
+
+    def release(self) -> None:
+        if self._holders:
+            self._holders.pop()
+        if not self._holders:
+            self.abandon()
+
+    def on_sent(self, event: Any) -> None:
+        """One event the user sent (after the SDK wrote it)."""
+        if self._ended.locked():
+            return
+        try:
+            raw = ev.chunk_bytes(event)
+            decoded = ev.decode(raw) if raw is not None else None
+            if decoded is not None:
+                self._sent(*decoded)
+        except Exception:
+            report("failed to read a sent session event", self._shape())
+
+    def on_event(self, event: Any) -> None:
+        """One event the user is about to receive."""
+        if self._ended.locked():
+            return
+        now = self._last_event = perf_counter()
+        try:
+            raw = ev.chunk_bytes(event)
+            decoded = ev.decode(raw) if raw is not None else None
+            if decoded is not None:
+                self._received(decoded[0], decoded[1], now)
+        except Exception:
+            report("failed to read a session event", self._shape())
+
+    # ------------------------------------------------------------------ the client's events
+
+    def _sent(self, name: str, body: Mapping[str, Any]) -> None:
+        if name == ev.AUDIO_INPUT:
+            return
+        if name == "sessionStart":
+            self._request = ev.inference_attributes(body)
+            if self._request:
+                self.span.set_attributes(self._request)
+        elif name == "promptStart":
+            if "audioOutputConfiguration" in body:
+                self._request[sc.GEN_AI_OUTPUT_TYPE] = sc.OUTPUT_TYPE_SPEECH
+            if self.capture is not None:
+                self._tools = converse_shape.tool_definitions(body.get("toolConfiguration"), self.capture)
+        elif name == "contentStart":
+            name_ = as_str(body.get("contentName"))
+            if name_ is not None:
+                tool = body.get("toolResultInputConfiguration")
+                tool_id = as_str(tool.get("toolUseId")) if isinstance(tool, Mapping) else None
+                kind = as_str(body.get("type")) or ""
+                self._inputs[name_] = (kind, as_str(body.get("role")) or "", tool_id)
+        elif name == "contentEnd":
+            kind, role, _ = self._inputs.get(as_str(body.get("contentName")) or "", ("", "", None))
+            if kind in ("TEXT", "TOOL") and role in ("USER", "TOOL"):
+                self._anchor = perf_counter()  # the client finished its turn's input
+        elif self.capture is not None and name in ("textInput", "toolResult"):
+            self._sent_content(name, body)
+
+    def _sent_content(self, name: str, body: Mapping[str, Any]) -> None:
+        _, role, tool_id = self._inputs.get(as_str(body.get("contentName")) or "", ("", "", None))
+        content = body.get("content")
+        if name == "toolResult":
+            self._messages.append(
+                parts.message("tool", [parts.tool_call_response(tool_id, parts.json_or_text(content))])
+            )
+        elif role == "SYSTEM":
+            part = parts.text(content)
+            if part is not None:
+                self._system.append(part)
+        else:
+            self._messages.append(parts.message(role.lower() or "user", [parts.text(content)]))
+
+    # ------------------------------------------------------------------ the model's events
+
+    def _received(self, name: str, body: Mapping[str, Any], now: float) -> None:
+        if name == ev.AUDIO_OUTPUT:
+            gen = self._generation(now)
+            if gen.first_audio is None:
+                gen.first_audio = now - gen.anchor
+            if self._first_audio is None:
+                self._first_audio = now - self._started
+            return
+        session_id = as_str(body.get("sessionId"))
+        if session_id is not None and self._session_id is None:
+            self._session_id = session_id
+        if name == "usageEvent":
+            self._usage(body)
+            return
+        content_id = as_str(body.get("contentId")) or ""
+        if name == "completionStart":
+            self._response_id = as_str(body.get("completionId")) or self._response_id
+        elif name == "contentStart":
+            kind = as_str(body.get("type")) or ""
+            role = as_str(body.get("role")) or ""
+            self._outputs[content_id] = (kind, role, ev.generation_stage(body))
+            if role == "ASSISTANT":
+                self._generation(now)
+            elif role == "USER" and self._gen is not None:
+                self._end_generation(None)  # a new user turn while the answer had no end: cut short
+        elif name == "textOutput":
+            self._text(body, content_id, now)
+        elif name == "toolUse":
+            gen = self._generation(now)
+            self._tool_calls += 1
+            if self.capture is not None:
+                gen.tools.append(
+                    parts.tool_call(
+                        body.get("toolUseId"), body.get("toolName"), parts.json_or_text(body.get("content"))
+                    )
+                )
+        elif name == "contentEnd":
+            _, role, _ = self._outputs.pop(content_id, ("", as_str(body.get("role")) or "", None))
+            stop = as_str(body.get("stopReason"))
+            if role == "ASSISTANT" and stop in ev.TURN_ENDS and self._gen is not None:
+                if stop == ev.INTERRUPTED:
+                    self._interruptions += 1
+                self._gen.reason = finish_reason(stop)
+                self._end_generation(self._gen.reason)
+            elif role == "USER":
+                self._anchor = now  # the server finished the user's transcript: the user's turn ended
+                transcript = self._transcripts.pop(content_id, None)
+                if transcript is not None:
+                    self._messages.append(transcript)
+        elif name == "completionEnd" and self._gen is not None:
+            self._end_generation(finish_reason(body.get("stopReason")))
+
+    def _text(self, body: Mapping[str, Any], content_id: str, now: float) -> None:
+        _, role, stage = self._outputs.get(content_id, ("", as_str(body.get("role")) or "", None))
+        content = body.get("content")
+        if role == "ASSISTANT":
+            gen = self._generation(now)
+            if ev.is_interruption_marker(content):
+                return
+            if gen.first_text is None:
+                gen.first_text = now - gen.anchor
+            if self._first_text is None:
+                self._first_text = now - self._started
+            if self.capture is not None and isinstance(content, str):
+                gen.texts.setdefault(stage or "FINAL", []).append(content)
+        elif role == "USER" and self.capture is not None and isinstance(content, str):
+            transcript = self._transcripts.setdefault(content_id, parts.message("user", []))
+            transcript["parts"].append(parts.text(content))
+
+    def _usage(self, body: Mapping[str, Any]) -> None:
+        delta = ev.usage_delta(body)
+        target = self._gen.usage if self._gen is not None else self._pending
+        for i, value in enumerate(delta):
+            target[i] += value
+        total = ev.usage_total(body)
+        if any(total):
+            self._total = total
+
+    # ------------------------------------------------------------------ generations
+
+    def _generation(self, now: float) -> Generation:
+        gen = self._gen
+        if gen is not None:
+            return gen
+        attrs: dict[str, AttributeValue] = {**self._common, **self._request}
+        if self._session_id is not None:
+            attrs[sc.GEN_AI_REALTIME_SESSION_ID] = self._session_id
+        name = f"{sc.OP_REALTIME_INFERENCE} {self.model}" if self.model else sc.OP_REALTIME_INFERENCE
+        span = self.telemetry.tracer.start_span(
+            name, context=set_span_in_context(self.span), kind=SpanKind.CLIENT, attributes=attrs
+        )
+        call = Call(self.telemetry, span, sc.OP_REALTIME_INFERENCE, dict(self._common))
+        anchor = self._anchor if self._anchor is not None else now
+        self._anchor = None
+        gen = self._gen = Generation(call, anchor, self._pending, self._messages)
+        self._pending = [0, 0, 0, 0]
+        self._messages = []
+        self._generations += 1
+        if self.capture is not None:
+            call.request_attrs = attrs
+            call.request_content = RequestContent(self._system or None, gen.inputs, self._tools)
+        return gen
+
+    def _facts(self, gen: Generation) -> ResponseFacts:
+        facts = ResponseFacts()
+        speech_in, text_in, speech_out, text_out = gen.usage
+        facts.input_tokens = speech_in + text_in
+        facts.output_tokens = speech_out + text_out
+        facts.response_id = self._response_id
+        extra: dict[str, Any] = {
+            sc.GEN_AI_USAGE_AUDIO_INPUT_TOKENS: speech_in,
+            sc.GEN_AI_USAGE_TEXT_INPUT_TOKENS: text_in,
+            sc.GEN_AI_USAGE_AUDIO_OUTPUT_TOKENS: speech_out,
+            sc.GEN_AI_USAGE_TEXT_OUTPUT_TOKENS: text_out,
+        }
+        if gen.first_audio is not None:
+            extra[sc.AWS_BEDROCK_REALTIME_TIME_TO_FIRST_AUDIO] = gen.first_audio
+        if gen.first_text is not None:
+            extra[sc.AWS_BEDROCK_REALTIME_TIME_TO_FIRST_TEXT] = gen.first_text
+        facts.extra_attributes = extra
+        if self.capture is not None:
+            text = gen.texts.get("FINAL") or gen.texts.get("SPECULATIVE") or []
+            output: list[Optional[Part]] = [parts.text("".join(text))] if text else []
+            output.extend(gen.tools)
+            if output:
+                facts.output_messages = [parts.message("assistant", output)]
+        return facts
+
+    def _end_generation(self, reason: Optional[str], exc: Optional[BaseException] = None) -> None:
+        gen = self._gen
+        if gen is None:
+            return
+        self._gen = None
+        facts = self._facts(gen)
+        facts.finish_reasons = (reason if reason is not None else sc.FINISH_ERROR,)
+        if exc is not None:
+            guard(gen.call.fail, exc, facts)
+        else:
+            guard(gen.call.finish, facts)
+        guard(self._count_tokens, gen)
+
+    def _count_tokens(self, gen: Generation) -> None:
+        """The usage counters by modality (speech is ``audio``), which Bedrock reports for Nova Sonic."""
+        telemetry = self.telemetry
+        attrs = gen.call.metric_attrs
+        context = set_span_in_context(gen.call.span)
+        speech_in, text_in, speech_out, text_out = gen.usage
+        for counter, modality, value in (
+            (telemetry.usage_input, sc.MODALITY_AUDIO, speech_in),
+            (telemetry.usage_input, sc.MODALITY_TEXT, text_in),
+            (telemetry.usage_output, sc.MODALITY_AUDIO, speech_out),
+            (telemetry.usage_output, sc.MODALITY_TEXT, text_out),
+        ):
+            if value:
+                counter.add(value, {**attrs, sc.GEN_AI_TOKEN_MODALITY: modality}, context)
+
+    # ------------------------------------------------------------------ the session's single end
+
+    def finish(self) -> None:
+        """The model's stream ended (the session is over)."""
+        if self._ended.acquire(blocking=False):
+            _open.discard(self)
+            self._end(None, None)
+
+    def close(self) -> None:
+        """The user closed the stream."""
+        self.finish()
+
+    def fail(self, exc: BaseException) -> None:
+        if self._ended.acquire(blocking=False):
+            _open.discard(self)
+            self._end(exc, None)
+
+    def abandon(self) -> None:
+        """Dropped unfinished (or still open at exit): end where the last event arrived."""
+        if self._ended.acquire(blocking=False):
+            _open.discard(self)
+            self._end(None, self._last_event)
+
+    def disown(self) -> None:
+        self._ended.acquire(blocking=False)
+
+    def _end(self, exc: Optional[BaseException], end_at: Optional[float]) -> None:
+        try:
+            self._end_generation(None, exc)
+            self.span.set_attributes(self._session_attributes())
+            if exc is not None:
+                error_type = type(exc).__qualname__
+                self.span.set_attribute(sc.ERROR_TYPE, error_type)
+                self.span.set_status(Status(StatusCode.ERROR, error_type))
+        except Exception:
+            report("failed to end a session", self._shape())
+        finally:
+            now = perf_counter()
+            if end_at is None or end_at >= now:
+                self.span.end()
+            else:
+                self.span.end(end_time=time_ns() - int((now - end_at) * 1e9))
+
+    def _session_attributes(self) -> dict[str, AttributeValue]:
+        attrs: dict[str, AttributeValue] = {
+            sc.AWS_BEDROCK_REALTIME_GENERATIONS: self._generations,
+            sc.AWS_BEDROCK_REALTIME_INTERRUPTIONS: self._interruptions,
+            sc.AWS_BEDROCK_REALTIME_TOOL_CALLS: self._tool_calls,
+        }
+        if self._session_id is not None:
+            attrs[sc.GEN_AI_REALTIME_SESSION_ID] = self._session_id
+        if self.request_id is not None:
+            attrs[sc.AWS_REQUEST_ID] = self.request_id
+        if self._total is not None:
+            speech_in, text_in, speech_out, text_out = self._total
+            attrs[sc.AWS_BEDROCK_REALTIME_USAGE_INPUT_TOKENS] = speech_in + text_in
+            attrs[sc.AWS_BEDROCK_REALTIME_USAGE_OUTPUT_TOKENS] = speech_out + text_out
+            attrs[sc.AWS_BEDROCK_REALTIME_USAGE_AUDIO_INPUT_TOKENS] = speech_in
+            attrs[sc.AWS_BEDROCK_REALTIME_USAGE_TEXT_INPUT_TOKENS] = text_in
+            attrs[sc.AWS_BEDROCK_REALTIME_USAGE_AUDIO_OUTPUT_TOKENS] = speech_out
+            attrs[sc.AWS_BEDROCK_REALTIME_USAGE_TEXT_OUTPUT_TOKENS] = text_out
+        if self._first_audio is not None:
+            attrs[sc.AWS_BEDROCK_REALTIME_TIME_TO_FIRST_AUDIO] = self._first_audio
+        if self._first_text is not None:
+            attrs[sc.AWS_BEDROCK_REALTIME_TIME_TO_FIRST_TEXT] = self._first_text
+        return attrs
+
+    def _shape(self) -> str:
+        return f"session {self.model or '?'}"
