@@ -9,8 +9,10 @@ session span lasts as long as the stream; each server-side generation (the assis
   stop reason ends the turn (END_TURN, INTERRUPTED: the user barged in, TOOL_USE), at
   ``completionEnd``, or with the session (then finish reason ``error``: it was cut short);
 - its usage is the sum of the ``usageEvent`` deltas that arrived since the previous generation ended
-  (the user's speech is billed as it streams in, before the answer starts), split into speech
-  (``gen_ai.usage.audio.*``) and text (``gen_ai.usage.text.*``);
+  (the user's speech is billed as it streams in, before the answer starts), up to and including the
+  first ``usageEvent`` after its end (Bedrock reports a turn's output after the turn): its span then
+  ends, at the time the turn ended; any other event first ends it without that usage. Usage is split
+  into speech (``gen_ai.usage.audio.*``) and text (``gen_ai.usage.text.*``);
 - time to first audio and first text are measured from the end of the user's turn as the client sees
   it (the server's end of the user transcript, or a text or tool result the client finished sending),
   else from the generation's start.
@@ -80,12 +82,24 @@ def finish_reason(stop_reason: Any) -> Optional[str]:
 class Generation:
     """One assistant turn in progress."""
 
-    __slots__ = ("anchor", "call", "first_audio", "first_text", "inputs", "reason", "texts", "tools", "usage")
+    __slots__ = (
+        "anchor",
+        "call",
+        "first_audio",
+        "first_text",
+        "inputs",
+        "reason",
+        "texts",
+        "tools",
+        "usage",
+        "usage_seen",
+    )
 
     def __init__(self, call: Call, anchor: float, usage: list[int], inputs: list[Message]) -> None:
         self.call = call
         self.anchor = anchor
         self.usage = usage  # speech in, text in, speech out, text out
+        self.usage_seen = False
         self.inputs = inputs  # content capture only
         self.first_audio: Optional[float] = None
         self.first_text: Optional[float] = None
@@ -117,6 +131,8 @@ class SonicSession:
         self._pending = [0, 0, 0, 0]
         self._total: Optional[tuple[int, int, int, int]] = None
         self._gen: Optional[Generation] = None
+        self._closing: Optional[tuple[Generation, float]] = None  # ended turn awaiting its usage
+        self._pending_seen = False
         self._generations = 0
         self._interruptions = 0
         self._tool_calls = 0
@@ -213,6 +229,8 @@ class SonicSession:
     # ------------------------------------------------------------------ the model's events
 
     def _received(self, name: str, body: Mapping[str, Any], now: float) -> None:
+        if self._closing is not None and name != "usageEvent":
+            self._close_turn()
         if name == ev.AUDIO_OUTPUT:
             gen = self._generation(now)
             if gen.first_audio is None:
@@ -255,7 +273,8 @@ class SonicSession:
                 if stop == ev.INTERRUPTED:
                     self._interruptions += 1
                 self._gen.reason = finish_reason(stop)
-                self._end_generation(self._gen.reason)
+                self._closing = (self._gen, now)
+                self._gen = None
             elif role == "USER":
                 self._anchor = now  # the server finished the user's transcript: the user's turn ended
                 transcript = self._transcripts.pop(content_id, None)
@@ -283,12 +302,27 @@ class SonicSession:
 
     def _usage(self, body: Mapping[str, Any]) -> None:
         delta = ev.usage_delta(body)
-        target = self._gen.usage if self._gen is not None else self._pending
+        owner = self._closing[0] if self._closing is not None else self._gen
+        target = owner.usage if owner is not None else self._pending
         for i, value in enumerate(delta):
             target[i] += value
+        if owner is not None:
+            owner.usage_seen = True
+        else:
+            self._pending_seen = True
         total = ev.usage_total(body)
         if any(total):
             self._total = total
+        if self._closing is not None:
+            self._close_turn()
+
+    def _close_turn(self) -> None:
+        """End the generation whose turn ended, at the time it ended."""
+        closing = self._closing
+        self._closing = None
+        if closing is not None:
+            gen, ended = closing
+            self._emit_generation(gen, gen.reason, None, ended)
 
     # ------------------------------------------------------------------ generations
 
@@ -307,7 +341,9 @@ class SonicSession:
         anchor = self._anchor if self._anchor is not None else now
         self._anchor = None
         gen = self._gen = Generation(call, anchor, self._pending, self._messages)
+        gen.usage_seen = self._pending_seen
         self._pending = [0, 0, 0, 0]
+        self._pending_seen = False
         self._messages = []
         self._generations += 1
         if self.capture is not None:
@@ -317,16 +353,16 @@ class SonicSession:
 
     def _facts(self, gen: Generation) -> ResponseFacts:
         facts = ResponseFacts()
-        speech_in, text_in, speech_out, text_out = gen.usage
-        facts.input_tokens = speech_in + text_in
-        facts.output_tokens = speech_out + text_out
         facts.response_id = self._response_id
-        extra: dict[str, Any] = {
-            sc.GEN_AI_USAGE_AUDIO_INPUT_TOKENS: speech_in,
-            sc.GEN_AI_USAGE_TEXT_INPUT_TOKENS: text_in,
-            sc.GEN_AI_USAGE_AUDIO_OUTPUT_TOKENS: speech_out,
-            sc.GEN_AI_USAGE_TEXT_OUTPUT_TOKENS: text_out,
-        }
+        extra: dict[str, Any] = {}
+        if gen.usage_seen:
+            speech_in, text_in, speech_out, text_out = gen.usage
+            facts.input_tokens = speech_in + text_in
+            facts.output_tokens = speech_out + text_out
+            extra[sc.GEN_AI_USAGE_AUDIO_INPUT_TOKENS] = speech_in
+            extra[sc.GEN_AI_USAGE_TEXT_INPUT_TOKENS] = text_in
+            extra[sc.GEN_AI_USAGE_AUDIO_OUTPUT_TOKENS] = speech_out
+            extra[sc.GEN_AI_USAGE_TEXT_OUTPUT_TOKENS] = text_out
         if gen.first_audio is not None:
             extra[sc.AWS_BEDROCK_REALTIME_TIME_TO_FIRST_AUDIO] = gen.first_audio
         if gen.first_text is not None:
@@ -341,17 +377,24 @@ class SonicSession:
         return facts
 
     def _end_generation(self, reason: Optional[str], exc: Optional[BaseException] = None) -> None:
+        """End the open generation now (a turn that ended is closed first, at its own end)."""
+        self._close_turn()
         gen = self._gen
-        if gen is None:
-            return
-        self._gen = None
+        if gen is not None:
+            self._gen = None
+            self._emit_generation(gen, reason, exc, None)
+
+    def _emit_generation(
+        self, gen: Generation, reason: Optional[str], exc: Optional[BaseException], end_at: Optional[float]
+    ) -> None:
         facts = self._facts(gen)
         facts.finish_reasons = (reason if reason is not None else sc.FINISH_ERROR,)
         if exc is not None:
             guard(gen.call.fail, exc, facts)
         else:
-            guard(gen.call.finish, facts)
-        guard(self._count_tokens, gen)
+            guard(gen.call.finish, facts, None, end_at)
+        if gen.usage_seen:
+            guard(self._count_tokens, gen)
 
     def _count_tokens(self, gen: Generation) -> None:
         """The usage counters by modality (speech is ``audio``), which Bedrock reports for Nova Sonic."""
