@@ -39,6 +39,11 @@ class Await:
 
 
 @dataclass
+class AwaitClose:
+    """Wait until the client has ended its request stream (closed its input)."""
+
+
+@dataclass
 class Send:
     event: dict[str, Any]
     delay: float = 0.0
@@ -57,7 +62,7 @@ class Reject:
     message: str = "error"
 
 
-Step = Union[Await, Send, Fail, Reject]
+Step = Union[Await, AwaitClose, Send, Fail, Reject]
 
 
 def sonic(name: str, **body: Any) -> dict[str, Any]:
@@ -129,6 +134,7 @@ class _Session:
     script: list[Step]
     received: list[dict[str, Any]] = field(default_factory=list)
     arrived: Optional[asyncio.Event] = None
+    closed: bool = False
 
 
 class BidiServer:
@@ -218,6 +224,7 @@ class BidiServer:
                     elif isinstance(item, (h2.events.StreamEnded, h2.events.StreamReset)):
                         session = sessions.get(item.stream_id)
                         if session is not None and session.arrived is not None:
+                            session.closed = True
                             session.arrived.set()
                     elif isinstance(item, h2.events.ConnectionTerminated):
                         return
@@ -277,6 +284,11 @@ class BidiServer:
                     for i in range(seen, len(session.received))
                     if name_of(session.received[i]) == step.name
                 )
+            elif isinstance(step, AwaitClose):
+                while not session.closed:
+                    assert session.arrived is not None
+                    session.arrived.clear()
+                    await session.arrived.wait()
             elif isinstance(step, Send):
                 if step.delay:
                     await asyncio.sleep(step.delay)

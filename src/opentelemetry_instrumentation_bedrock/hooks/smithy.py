@@ -114,7 +114,7 @@ class SmithyPatch:
             if started is None:
                 return await original(client, *args, **kwargs)
             info, call = started
-            exchange = Exchange()
+            exchange = Exchange(call)
             token = otel_context.attach(call_context(call.span))
             current = CURRENT.set(exchange)
             try:
@@ -147,6 +147,7 @@ class SmithyPatch:
             common = common_attributes(info.operation, info.model, client)
             if self.telemetry.compat:
                 v141.add_request_attributes(info.attributes)
+            retry_attributes(info.attributes, client)
             target = info.target if info.target is not None else info.model
             name = f"{info.operation} {target}" if target is not None else info.operation
             request_attrs = {**common, **info.attributes}
@@ -258,6 +259,20 @@ def common_attributes(operation: str, model: Optional[str], client: Any) -> dict
     if port is not None:
         common[sc.SERVER_PORT] = port
     return common
+
+
+def retry_attributes(attrs: dict[str, AttributeValue], client: Any) -> None:
+    """The retry mode (the SDK's default, standard, when none is named) and the attempt limit the
+    client's configuration names, as for botocore. A custom ``retry_strategy`` has neither."""
+    config = getattr(client, "_config", None)
+    if config is None or getattr(config, "retry_strategy", None) is not None:
+        return
+    mode = getattr(config, "retry_mode", None) or "standard"
+    max_attempts = getattr(config, "max_attempts", None)
+    if isinstance(mode, str):
+        attrs[sc.AWS_BEDROCK_RETRY_MODE] = str.__str__(mode)
+    if isinstance(max_attempts, int):
+        attrs[sc.AWS_BEDROCK_RETRY_MAX_ATTEMPTS] = max_attempts
 
 
 def _host_port(uri: Any) -> tuple[Optional[str], Optional[int]]:

@@ -10,21 +10,26 @@ into the SDK's pipeline (which would turn our bug into the user's error).
 from __future__ import annotations
 
 from contextvars import ContextVar
-from typing import Any, Optional
+from time import time_ns
+from typing import TYPE_CHECKING, Any, Optional
 
 from smithy_core.interceptors import Interceptor
 
 from ..bugs import report
+from ..telemetry.attempts import Attempts, Failure
 from ..wire.smithy_shapes import header_map
+
+if TYPE_CHECKING:
+    from ..telemetry.call import Call
 
 
 class Exchange:
     """What the transport showed for one call (the last attempt wins)."""
 
-    __slots__ = ("attempts", "destination", "headers", "status")
+    __slots__ = ("call", "destination", "headers", "status")
 
-    def __init__(self) -> None:
-        self.attempts = 0
+    def __init__(self, call: Optional[Call] = None) -> None:
+        self.call = call  # its ``attempts`` are filled as botocore's retry handlers fill them
         self.destination: Any = None  # the transport request's URI (host, port)
         self.headers: dict[str, str] = {}
         self.status: Optional[int] = None
@@ -44,6 +49,16 @@ class BedrockInterceptor(Interceptor):  # type: ignore[misc]
     def __copy__(self) -> BedrockInterceptor:
         return self
 
+    def read_before_attempt(self, context: Any) -> None:
+        """An attempt is starting: if the previous one failed, the time since is the back-off delay."""
+        exchange = CURRENT.get()
+        call = exchange.call if exchange is not None else None
+        if call is None or call.attempts is None or not call.attempts.failures:
+            return
+        last = call.attempts.failures[-1]
+        if last.delay_s is None:
+            last.delay_s = max(0.0, (time_ns() - last.failed_ns) / 1e9)
+
     def read_before_transmit(self, context: Any) -> None:
         exchange = CURRENT.get()
         if exchange is None:
@@ -58,10 +73,19 @@ class BedrockInterceptor(Interceptor):  # type: ignore[misc]
         if exchange is None:
             return
         try:
-            exchange.attempts += 1
             response = context.transport_response
             if response is not None:
                 exchange.status = response.status
                 exchange.headers = header_map(response.fields)
+            call = exchange.call
+            if call is not None:
+                attempts = call.attempts
+                if attempts is None:
+                    attempts = call.attempts = Attempts()
+                attempts.count += 1
+                outcome = context.response
+                if isinstance(outcome, BaseException):
+                    failure = Failure(attempts.count, type(outcome).__qualname__, exchange.status, time_ns())
+                    attempts.failures.append(failure)
         except Exception:
             report("failed to read a smithy transport response")

@@ -97,6 +97,7 @@ def wrap_duplex(session: SonicSession, exchange: Exchange, stream: Any) -> Any:
             try:
                 initial, receiver = await stream.await_output()
             except BaseException as exc:  # an error response, a reset, cancellation: the session ends
+                session.request_id = request_id_of(exc, exchange.headers)
                 guard(session.fail, exc)
                 raise
             try:

@@ -22,6 +22,7 @@ _HEAD = 48  # an audio event names itself within its first bytes: {"event":{"aud
 # contentEnd stop reasons that end the assistant's turn (PARTIAL_TURN does not).
 TURN_ENDS = frozenset(("END_TURN", "INTERRUPTED", "TOOL_USE"))
 INTERRUPTED = "INTERRUPTED"
+TOOL_USE = "TOOL_USE"
 
 Event = tuple[str, Mapping[str, Any]]
 

@@ -6,7 +6,8 @@ session span lasts as long as the stream; each server-side generation (the assis
 
 - it starts at the first assistant event after the user's turn (``contentStart``, ``textOutput``,
   ``audioOutput`` or ``toolUse`` with role ASSISTANT) and ends at the assistant's ``contentEnd`` whose
-  stop reason ends the turn (END_TURN, INTERRUPTED: the user barged in, TOOL_USE), at
+  stop reason ends the turn (END_TURN, INTERRUPTED: the user barged in; TOOL_USE, whose content has
+  role TOOL), at
   ``completionEnd``, or with the session (then finish reason ``error``: it was cut short);
 - its usage is the sum of the ``usageEvent`` deltas that arrived since the previous generation ended
   (the user's speech is billed as it streams in, before the answer starts), up to and including the
@@ -269,7 +270,9 @@ class SonicSession:
         elif name == "contentEnd":
             _, role, _ = self._outputs.pop(content_id, ("", as_str(body.get("role")) or "", None))
             stop = as_str(body.get("stopReason"))
-            if role == "ASSISTANT" and stop in ev.TURN_ENDS and self._gen is not None:
+            # A tool call's content has role TOOL; its TOOL_USE ends the assistant's turn all the same.
+            ends_turn = stop == ev.TOOL_USE or (role == "ASSISTANT" and stop in ev.TURN_ENDS)
+            if ends_turn and self._gen is not None:
                 if stop == ev.INTERRUPTED:
                     self._interruptions += 1
                 self._gen.reason = finish_reason(stop)
