@@ -27,7 +27,6 @@ from typing import Any, Callable, Optional
 from opentelemetry import context as otel_context
 from opentelemetry.instrumentation.utils import is_instrumentation_enabled
 from opentelemetry.trace import SpanKind
-from opentelemetry.util.types import AttributeValue
 
 from ..bugs import guard, report
 from ..content.assembly import Assembler
@@ -39,12 +38,12 @@ from ..telemetry import v141
 from ..telemetry.call import Call
 from ..telemetry.facts import ResponseFacts
 from ..telemetry.instruments import Telemetry
-from ..wire.endpoint import server_of
 from ..wire.smithy_events import smithy_reader
 from ..wire.smithy_shapes import as_botocore, request_id_of, with_metadata
 from ..wire.smithy_streams import TracedEventReceiver
 from ..wire.streaming import StreamObserver
 from .botocore import call_context
+from .smithy_attributes import common_attributes, note_destination, retry_attributes
 from .smithy_interceptor import CURRENT, BedrockInterceptor, Exchange
 
 _log = logging.getLogger(__name__)
@@ -238,66 +237,6 @@ class SmithyPatch:
             except Exception:
                 report("failed to remove the smithy interceptor")
         self.configs.clear()
-
-
-def common_attributes(operation: str, model: Optional[str], client: Any) -> dict[str, AttributeValue]:
-    """The attributes every span and metric point of the call has (the server when the configuration
-    names its endpoint; else it is read from the transport request once sent)."""
-    common: dict[str, AttributeValue] = {
-        sc.GEN_AI_OPERATION_NAME: operation,
-        sc.GEN_AI_PROVIDER_NAME: sc.PROVIDER_AWS_BEDROCK,
-    }
-    if model is not None:
-        common[sc.GEN_AI_REQUEST_MODEL] = model
-    endpoint = getattr(getattr(client, "_config", None), "endpoint_uri", None)
-    if isinstance(endpoint, str):
-        address, port = server_of(endpoint)
-    else:
-        address, port = _host_port(endpoint)
-    if address is not None:
-        common[sc.SERVER_ADDRESS] = address
-    if port is not None:
-        common[sc.SERVER_PORT] = port
-    return common
-
-
-def retry_attributes(attrs: dict[str, AttributeValue], client: Any) -> None:
-    """The retry mode (the SDK's default, standard, when none is named) and the attempt limit the
-    client's configuration names, as for botocore. A custom ``retry_strategy`` has neither."""
-    config = getattr(client, "_config", None)
-    if config is None or getattr(config, "retry_strategy", None) is not None:
-        return
-    mode = getattr(config, "retry_mode", None) or "standard"
-    max_attempts = getattr(config, "max_attempts", None)
-    if isinstance(mode, str):
-        attrs[sc.AWS_BEDROCK_RETRY_MODE] = str.__str__(mode)
-    if isinstance(max_attempts, int):
-        attrs[sc.AWS_BEDROCK_RETRY_MAX_ATTEMPTS] = max_attempts
-
-
-def _host_port(uri: Any) -> tuple[Optional[str], Optional[int]]:
-    """Host and port of a smithy ``URI`` (its scheme's default port when it names none)."""
-    host = getattr(uri, "host", None)
-    if not isinstance(host, str) or not host:
-        return None, None
-    port = getattr(uri, "port", None)
-    if not isinstance(port, int):
-        port = {"https": 443, "http": 80}.get(getattr(uri, "scheme", None) or "")
-    return host, port
-
-
-def note_destination(call: Call, exchange: Exchange) -> None:
-    """The server the SDK resolved, when the configuration did not name it (its default endpoint)."""
-    if sc.SERVER_ADDRESS in call.metric_attrs or exchange.destination is None:
-        return
-    address, port = _host_port(exchange.destination)
-    if address is None:
-        return
-    found: dict[str, AttributeValue] = {sc.SERVER_ADDRESS: address}
-    if port is not None:
-        found[sc.SERVER_PORT] = port
-    call.metric_attrs.update(found)
-    call.span.set_attributes(found)
 
 
 def invoke_facts(

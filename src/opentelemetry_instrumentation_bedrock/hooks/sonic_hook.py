@@ -23,6 +23,7 @@ from ..wire.smithy_shapes import as_botocore, request_id_of
 from ..wire.smithy_streams import TracedEventPublisher, TracedEventReceiver
 from ..wire.sonic import SonicSession
 from .botocore import call_context
+from .smithy_attributes import common_attributes
 from .smithy_interceptor import CURRENT, Exchange
 
 if TYPE_CHECKING:
@@ -61,8 +62,6 @@ def wrap_session(patch: SmithyPatch, original: Callable[..., Any]) -> Callable[.
 
 
 def start_session(patch: SmithyPatch, client: Any, shape: Any) -> Optional[SonicSession]:
-    from .smithy import common_attributes
-
     telemetry = patch.telemetry
     try:
         if not is_instrumentation_enabled() or telemetry.inert():

@@ -33,20 +33,19 @@ from time import perf_counter, time_ns
 from typing import Any, Optional
 from weakref import WeakSet
 
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode, set_span_in_context
+from opentelemetry.trace import Span, Status, StatusCode
 from opentelemetry.util.types import AttributeValue
 
-from ..bugs import guard, report
+from ..bugs import report
 from ..config import CaptureConfig
 from ..content import converse_shape, parts
 from ..content.parts import Message, Part
 from ..content.request import RequestContent
 from ..operations import sonic_events as ev
 from ..telemetry import names as sc
-from ..telemetry.call import Call
-from ..telemetry.facts import ResponseFacts, as_str
-from ..telemetry.finish_reasons import normalize
+from ..telemetry.facts import as_str
 from ..telemetry.instruments import Telemetry
+from ..telemetry.realtime import Generation, finish_reason
 
 _open: WeakSet[SonicSession] = WeakSet()
 _hooks_registered = False
@@ -70,43 +69,6 @@ def _register_process_hooks() -> None:
         atexit.register(_end_open_sessions)
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=_forget_open_sessions)
-
-
-def finish_reason(stop_reason: Any) -> Optional[str]:
-    """Nova Sonic's stop reasons: END_TURN -> stop, TOOL_USE -> tool_call, INTERRUPTED -> interrupted
-    (the provider's interruption reason, as the realtime conventions ask)."""
-    if not isinstance(stop_reason, str) or not stop_reason:
-        return None
-    return normalize(stop_reason.lower())
-
-
-class Generation:
-    """One assistant turn in progress."""
-
-    __slots__ = (
-        "anchor",
-        "call",
-        "first_audio",
-        "first_text",
-        "inputs",
-        "reason",
-        "texts",
-        "tools",
-        "usage",
-        "usage_seen",
-    )
-
-    def __init__(self, call: Call, anchor: float, usage: list[int], inputs: list[Message]) -> None:
-        self.call = call
-        self.anchor = anchor
-        self.usage = usage  # speech in, text in, speech out, text out
-        self.usage_seen = False
-        self.inputs = inputs  # content capture only
-        self.first_audio: Optional[float] = None
-        self.first_text: Optional[float] = None
-        self.reason: Optional[str] = None
-        self.texts: dict[str, list[str]] = {}  # generation stage -> pieces (content capture only)
-        self.tools: list[Part] = []  # content capture only
 
 
 class SonicSession:
@@ -325,7 +287,7 @@ class SonicSession:
         self._closing = None
         if closing is not None:
             gen, ended = closing
-            self._emit_generation(gen, gen.reason, None, ended)
+            gen.end(gen.reason, None, ended, self._response_id, self.capture is not None)
 
     # ------------------------------------------------------------------ generations
 
@@ -336,48 +298,25 @@ class SonicSession:
         attrs: dict[str, AttributeValue] = {**self._common, **self._request}
         if self._session_id is not None:
             attrs[sc.GEN_AI_REALTIME_SESSION_ID] = self._session_id
-        name = f"{sc.OP_REALTIME_INFERENCE} {self.model}" if self.model else sc.OP_REALTIME_INFERENCE
-        span = self.telemetry.tracer.start_span(
-            name, context=set_span_in_context(self.span), kind=SpanKind.CLIENT, attributes=attrs
+        gen = self._gen = Generation.start(
+            self.telemetry,
+            self.span,
+            attrs,
+            self._common,
+            self.model,
+            self._anchor if self._anchor is not None else now,
+            self._pending,
+            self._pending_seen,
+            self._messages,
         )
-        call = Call(self.telemetry, span, sc.OP_REALTIME_INFERENCE, dict(self._common))
-        anchor = self._anchor if self._anchor is not None else now
+        if self.capture is not None:
+            gen.call.request_content = RequestContent(self._system or None, gen.inputs, self._tools)
         self._anchor = None
-        gen = self._gen = Generation(call, anchor, self._pending, self._messages)
-        gen.usage_seen = self._pending_seen
         self._pending = [0, 0, 0, 0]
         self._pending_seen = False
         self._messages = []
         self._generations += 1
-        if self.capture is not None:
-            call.request_attrs = attrs
-            call.request_content = RequestContent(self._system or None, gen.inputs, self._tools)
         return gen
-
-    def _facts(self, gen: Generation) -> ResponseFacts:
-        facts = ResponseFacts()
-        facts.response_id = self._response_id
-        extra: dict[str, Any] = {}
-        if gen.usage_seen:
-            speech_in, text_in, speech_out, text_out = gen.usage
-            facts.input_tokens = speech_in + text_in
-            facts.output_tokens = speech_out + text_out
-            extra[sc.GEN_AI_USAGE_AUDIO_INPUT_TOKENS] = speech_in
-            extra[sc.GEN_AI_USAGE_TEXT_INPUT_TOKENS] = text_in
-            extra[sc.GEN_AI_USAGE_AUDIO_OUTPUT_TOKENS] = speech_out
-            extra[sc.GEN_AI_USAGE_TEXT_OUTPUT_TOKENS] = text_out
-        if gen.first_audio is not None:
-            extra[sc.AWS_BEDROCK_REALTIME_TIME_TO_FIRST_AUDIO] = gen.first_audio
-        if gen.first_text is not None:
-            extra[sc.AWS_BEDROCK_REALTIME_TIME_TO_FIRST_TEXT] = gen.first_text
-        facts.extra_attributes = extra
-        if self.capture is not None:
-            text = gen.texts.get("FINAL") or gen.texts.get("SPECULATIVE") or []
-            output: list[Optional[Part]] = [parts.text("".join(text))] if text else []
-            output.extend(gen.tools)
-            if output:
-                facts.output_messages = [parts.message("assistant", output)]
-        return facts
 
     def _end_generation(self, reason: Optional[str], exc: Optional[BaseException] = None) -> None:
         """End the open generation now (a turn that ended is closed first, at its own end)."""
@@ -385,34 +324,7 @@ class SonicSession:
         gen = self._gen
         if gen is not None:
             self._gen = None
-            self._emit_generation(gen, reason, exc, None)
-
-    def _emit_generation(
-        self, gen: Generation, reason: Optional[str], exc: Optional[BaseException], end_at: Optional[float]
-    ) -> None:
-        facts = self._facts(gen)
-        facts.finish_reasons = (reason if reason is not None else sc.FINISH_ERROR,)
-        if exc is not None:
-            guard(gen.call.fail, exc, facts)
-        else:
-            guard(gen.call.finish, facts, None, end_at)
-        if gen.usage_seen:
-            guard(self._count_tokens, gen)
-
-    def _count_tokens(self, gen: Generation) -> None:
-        """The usage counters by modality (speech is ``audio``), which Bedrock reports for Nova Sonic."""
-        telemetry = self.telemetry
-        attrs = gen.call.metric_attrs
-        context = set_span_in_context(gen.call.span)
-        speech_in, text_in, speech_out, text_out = gen.usage
-        for counter, modality, value in (
-            (telemetry.usage_input, sc.MODALITY_AUDIO, speech_in),
-            (telemetry.usage_input, sc.MODALITY_TEXT, text_in),
-            (telemetry.usage_output, sc.MODALITY_AUDIO, speech_out),
-            (telemetry.usage_output, sc.MODALITY_TEXT, text_out),
-        ):
-            if value:
-                counter.add(value, {**attrs, sc.GEN_AI_TOKEN_MODALITY: modality}, context)
+            gen.end(reason, exc, None, self._response_id, self.capture is not None)
 
     # ------------------------------------------------------------------ the session's single end
 
