@@ -349,3 +349,57 @@ async def _one_call(emu: Any) -> None:
         await c.converse(converse_input())
     finally:
         await c.close()
+
+
+ZERO_CODE_APP = """
+import asyncio
+from aws_sdk_bedrock_runtime import models as m
+from aws_sdk_bedrock_runtime.client import AsyncBedrockRuntimeClient
+from aws_sdk_bedrock_runtime.config import AsyncBedrockRuntimeConfig
+
+async def main():
+    config = await AsyncBedrockRuntimeConfig.resolve(region="us-east-1", max_attempts=1)
+    client = AsyncBedrockRuntimeClient(config=config)
+    messages = [m.Message(role="user", content=[m.ContentBlockText("one two three")])]
+    await client.converse(m.ConverseInput(model_id="amazon.nova-micro-v1:0", messages=messages))
+    stream = await client.converse_stream(m.ConverseStreamInput(model_id="amazon.nova-micro-v1:0", messages=messages))
+    async for _event in stream.output_stream:
+        pass
+    await client.close()
+
+asyncio.run(main())
+"""
+
+
+def test_zero_code_instruments_an_unmodified_smithy_app(emu: Any, tmp_path: Any) -> None:
+    import json
+    import os
+
+    from test_zero_code import _instrument_cli
+
+    script = tmp_path / "app.py"
+    script.write_text(ZERO_CODE_APP)
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": emu.url,  # read by the SDK's own endpoint resolution
+        "OTEL_TRACES_EXPORTER": "console",
+        "OTEL_METRICS_EXPORTER": "none",
+        "OTEL_LOGS_EXPORTER": "none",
+    }
+    done = subprocess.run(
+        [_instrument_cli(), sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    decoder = json.JSONDecoder()
+    spans, index = [], done.stdout.find("{")
+    while index != -1:
+        span, end = decoder.raw_decode(done.stdout, index)
+        spans.append(span)
+        index = done.stdout.find("{", end)
+    ours = [s for s in spans if s.get("attributes", {}).get("gen_ai.provider.name")]
+    assert [s["name"] for s in ours] == ["chat amazon.nova-micro-v1:0", "chat amazon.nova-micro-v1:0"]
+    assert [
+        (s["attributes"]["gen_ai.usage.input_tokens"], s["attributes"]["gen_ai.usage.output_tokens"])
+        for s in ours
+    ] == [served.usage for served in emu.served]
+    assert ours[1]["attributes"]["gen_ai.request.stream"] is True
