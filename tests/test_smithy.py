@@ -403,3 +403,60 @@ def test_zero_code_instruments_an_unmodified_smithy_app(emu: Any, tmp_path: Any)
         for s in ours
     ] == [served.usage for served in emu.served]
     assert ours[1]["attributes"]["gen_ai.request.stream"] is True
+
+
+def test_a_mid_stream_exception_is_the_sdks_and_fails_the_span(emu: Any) -> None:
+    from bedrock_emulator import converse_stream_events, exception_event
+
+    events = [*converse_stream_events((5, 9), 100)[:4], exception_event("throttlingException", "slow down")]
+
+    async def call() -> tuple[int, BaseException]:
+        c = await make_client(emu.url)
+        seen = 0
+        try:
+            stream = await c.converse_stream(converse_stream_input())
+            try:
+                async for _event in stream.output_stream:
+                    seen += 1
+            except Exception as exc:
+                return seen, exc
+            raise AssertionError("no error")
+        finally:
+            await c.close()
+
+    emu.script(Reply.stream(events))
+    plain_seen, plain = run(call)
+    emu.script(Reply.stream(events))
+    with instrumentation() as telemetry:
+        seen, error = run(call)
+    assert (seen, type(error), str(error)) == (plain_seen, type(plain), str(plain))
+    assert seen == 4 and type(error).__name__ == "ThrottlingException"
+    span = telemetry.span()
+    assert span.attributes["error.type"] == "ThrottlingException"
+    assert span.attributes["gen_ai.response.finish_reasons"] == ("error",)
+    assert span.attributes["aws.request_id"] == emu.served[-1].request_id
+
+
+def test_streamed_content_is_assembled_as_for_botocore(emu: Any, client: Any) -> None:
+    async def call() -> None:
+        c = await make_client(emu.url)
+        try:
+            stream = await c.converse_stream(converse_stream_input())
+            async for _event in stream.output_stream:
+                pass
+        finally:
+            await c.close()
+
+    with instrumentation(capture_content="SPAN_ONLY") as telemetry:
+        run(call)
+    with instrumentation(capture_content="SPAN_ONLY") as boto:
+        response = client.converse_stream(
+            modelId="amazon.nova-lite-v1:0",
+            messages=[{"role": "user", "content": [{"text": "What is the capital of France?"}]}],
+            inferenceConfig={"maxTokens": 100, "temperature": 0.5, "topP": 0.9},
+        )
+        list(response["stream"])
+    ours, theirs = telemetry.span().attributes, boto.span().attributes
+    for name in ("gen_ai.input.messages", "gen_ai.output.messages"):
+        assert ours[name] == theirs[name]
+    assert "This is a test response from the Bedrock emulator." in ours["gen_ai.output.messages"]
