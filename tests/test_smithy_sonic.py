@@ -533,3 +533,30 @@ def test_paths_are_bedrocks(bidi: BidiServer, certs: dict[str, str]) -> None:
         asyncio.run(converse(bidi, certs["ca"]))
     assert bidi.paths == ["/model/amazon.nova-sonic-v1%3A0/invoke-with-bidirectional-stream?"]
     assert Path(certs["ca"]).read_text().startswith("-----BEGIN CERTIFICATE-----")
+
+
+def test_every_session_name_is_in_the_spec_or_ours_and_documented(
+    bidi: BidiServer, certs: dict[str, str]
+) -> None:
+    from semconv_spec import METRIC_TABLE
+    from test_conformance import check_attributes, collect, documented
+
+    bidi.script(*CONVERSATION)
+    with instrumentation(capture_content="SPAN_AND_EVENT") as telemetry:
+        asyncio.run(converse(bidi, certs["ca"]))
+    attributes, events, metrics = collect(telemetry)
+    assert check_attributes(attributes, compat=False) == []
+    assert events == {"gen_ai.client.inference.operation.details"}
+    for name, (kind, unit) in metrics.items():
+        assert METRIC_TABLE[name][:2] == (kind, unit), name
+    assert set(metrics) == {
+        "gen_ai.client.operation.duration",
+        "gen_ai.client.inference.usage.input_tokens",
+        "gen_ai.client.inference.usage.output_tokens",
+    }
+    assert {
+        "gen_ai.realtime_session.id",
+        "gen_ai.usage.audio.input_tokens",
+        "aws.bedrock.realtime.interruptions",
+    } <= set(attributes)
+    assert documented("aws.bedrock.realtime_session {model}")
