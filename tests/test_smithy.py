@@ -460,3 +460,25 @@ def test_streamed_content_is_assembled_as_for_botocore(emu: Any, client: Any) ->
     for name in ("gen_ai.input.messages", "gen_ai.output.messages"):
         assert ours[name] == theirs[name]
     assert "This is a test response from the Bedrock emulator." in ours["gen_ai.output.messages"]
+
+
+def test_a_bug_of_ours_leaves_the_call_as_uninstrumented(emu: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from opentelemetry_instrumentation_bedrock.hooks import smithy
+
+    def broken(_shape: Any) -> Any:
+        raise RuntimeError("our bug")
+
+    async def call() -> Any:
+        c = await make_client(emu.url)
+        try:
+            return await c.converse(converse_input())
+        finally:
+            await c.close()
+
+    plain = run(call)
+    with instrumentation() as telemetry:
+        monkeypatch.setattr(smithy, "as_botocore", broken)
+        output = run(call)
+    assert output.output == plain.output and output.usage == plain.usage
+    assert telemetry.spans() == []  # the span never started: the call went straight through
+    assert [kind[0] for kind in bugs.counts()] == ["failed to start a span"]

@@ -560,3 +560,26 @@ def test_every_session_name_is_in_the_spec_or_ours_and_documented(
         "aws.bedrock.realtime.interruptions",
     } <= set(attributes)
     assert documented("aws.bedrock.realtime_session {model}")
+
+
+def test_a_bug_of_ours_in_a_session_changes_nothing_for_the_app(
+    bidi: BidiServer, certs: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from opentelemetry_instrumentation_bedrock.operations import sonic_events
+
+    def broken(_raw: bytes) -> Any:
+        raise RuntimeError("our bug")
+
+    bidi.script(*CONVERSATION)
+    plain = asyncio.run(converse(bidi, certs["ca"]))
+    bidi.script(*CONVERSATION)
+    with instrumentation() as telemetry:
+        monkeypatch.setattr(sonic_events, "decode", broken)
+        received = asyncio.run(converse(bidi, certs["ca"]))
+    assert payloads(received) == payloads(plain)
+    session, generations = by_name(telemetry)
+    assert generations == [] and session.status.status_code.name == "UNSET"  # ended once, at the stream's end
+    assert sorted(kind[0] for kind in bugs.counts()) == [
+        "failed to read a sent session event",
+        "failed to read a session event",
+    ]
