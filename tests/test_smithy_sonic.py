@@ -583,3 +583,51 @@ def test_a_bug_of_ours_in_a_session_changes_nothing_for_the_app(
         "failed to read a sent session event",
         "failed to read a session event",
     ]
+
+
+EXIT_APP = """
+import asyncio, sys
+sys.path[:0] = [{tests!r}, {emulator!r}]
+from conftest import Telemetry
+from opentelemetry_instrumentation_bedrock import BedrockInstrumentor
+from smithy_support import chunk, loopback_transport, make_client, sonic_input
+telemetry = Telemetry()
+BedrockInstrumentor().instrument(**telemetry.providers())
+kept = []
+
+async def main():
+    client = await make_client({url!r}, transport=loopback_transport({ca!r}))
+    stream = await client.invoke_model_with_bidirectional_stream(sonic_input())
+    await stream.input_stream.send(chunk({{"event": {{"sessionStart": {{}}}}}}))
+    _, receiver = await stream.await_output()
+    await receiver.receive()
+    await receiver.receive()
+    kept.append((client, stream, receiver))  # still open when the interpreter exits
+
+import atexit
+atexit.register(lambda: print(sorted(s.name for s in telemetry.spans())))  # runs after the session's hook
+asyncio.run(main())
+print("open at exit:", len(telemetry.spans()))
+"""
+
+
+def test_a_session_still_open_at_exit_ends_then(
+    bidi: BidiServer, certs: dict[str, str], tmp_path: Path
+) -> None:
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    script = tmp_path / "app.py"
+    script.write_text(
+        EXIT_APP.format(
+            tests=str(root / "tests"), emulator=str(root / "emulator"), url=bidi.url, ca=certs["ca"]
+        )
+    )
+    bidi.script(*_waiting_script())
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    # Printed by an exit hook registered before the session's: so it runs after the session ended.
+    assert done.stdout.strip().splitlines()[0] == "open at exit: 0"
+    assert done.stdout.strip().splitlines()[-1] == str(
+        sorted([f"aws.bedrock.realtime_session {SONIC}", f"realtime_inference {SONIC}"])
+    )
