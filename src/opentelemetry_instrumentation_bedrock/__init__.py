@@ -52,6 +52,8 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     _patch: Optional[Patch] = None
     _async_patch: Optional[Any] = None
     _async_hook: Optional[PostImportHook] = None
+    _smithy_patch: Optional[Any] = None
+    _smithy_hook: Optional[PostImportHook] = None
     _restore_others: Optional[Callable[[], None]] = None
 
     def instrumentation_dependencies(self) -> Collection[str]:
@@ -83,6 +85,23 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         # app imports it, or now if it already has.
         self._async_hook = PostImportHook("aiobotocore.client", lambda _module: self._hook_async(telemetry))
         self._async_hook.start()
+        # The smithy-based SDK (aws-sdk-bedrock-runtime, Python >= 3.12): likewise, once the app imports it.
+        self._smithy_hook = PostImportHook(
+            "aws_sdk_bedrock_runtime.client", lambda _module: self._hook_smithy(telemetry)
+        )
+        self._smithy_hook.start()
+
+    def _hook_smithy(self, telemetry: Telemetry) -> None:
+        try:
+            from .hooks import smithy
+
+            self._smithy_patch = smithy.instrument(telemetry)
+        except Exception:
+            _log.warning(
+                "bedrock instrumentation: could not instrument aws-sdk-bedrock-runtime %s; its calls are not traced",
+                _version_of("aws_sdk_bedrock_runtime"),
+                exc_info=True,
+            )
 
     def _hook_async(self, telemetry: Telemetry) -> None:
         global _async_warned
@@ -108,6 +127,14 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         if self._async_hook is not None:
             self._async_hook.cancel()
             self._async_hook = None
+        if self._smithy_hook is not None:
+            self._smithy_hook.cancel()
+            self._smithy_hook = None
+        if self._smithy_patch is not None:
+            from .hooks import smithy
+
+            smithy.uninstrument(self._smithy_patch)
+            self._smithy_patch = None
         if self._async_patch is not None:
             from .hooks import aiobotocore as aio
 

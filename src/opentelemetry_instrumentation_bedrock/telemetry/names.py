@@ -172,3 +172,28 @@ AWS_BEDROCK_CITATIONS_COUNT: Final = "aws.bedrock.citations.count"
 
 # The inference operations (gen_ai.client.inference.*); every other operation is not inference.
 INFERENCE_OPERATIONS: Final = frozenset((OP_CHAT, OP_TEXT_COMPLETION, OP_GENERATE_CONTENT))
+
+# Realtime sessions (InvokeModelWithBidirectionalStream: Nova Sonic), docs/smithy.md. The realtime span,
+# session id and per-modality usage are the GenAI realtime conventions' (development); the session span
+# and its figures are ours.
+OP_REALTIME_INFERENCE: Final = "realtime_inference"
+OUTPUT_TYPE_SPEECH: Final = "speech"
+GEN_AI_REALTIME_SESSION_ID: Final = "gen_ai.realtime_session.id"
+GEN_AI_USAGE_AUDIO_INPUT_TOKENS: Final = "gen_ai.usage.audio.input_tokens"
+GEN_AI_USAGE_AUDIO_OUTPUT_TOKENS: Final = "gen_ai.usage.audio.output_tokens"
+GEN_AI_USAGE_TEXT_INPUT_TOKENS: Final = "gen_ai.usage.text.input_tokens"
+GEN_AI_USAGE_TEXT_OUTPUT_TOKENS: Final = "gen_ai.usage.text.output_tokens"
+MODALITY_AUDIO: Final = "audio"
+MODALITY_TEXT: Final = "text"
+AWS_BEDROCK_REALTIME_SESSION_SPAN: Final = "aws.bedrock.realtime_session"
+AWS_BEDROCK_REALTIME_TIME_TO_FIRST_AUDIO: Final = "aws.bedrock.realtime.time_to_first_audio"
+AWS_BEDROCK_REALTIME_TIME_TO_FIRST_TEXT: Final = "aws.bedrock.realtime.time_to_first_text"
+AWS_BEDROCK_REALTIME_GENERATIONS: Final = "aws.bedrock.realtime.generations"
+AWS_BEDROCK_REALTIME_INTERRUPTIONS: Final = "aws.bedrock.realtime.interruptions"
+AWS_BEDROCK_REALTIME_TOOL_CALLS: Final = "aws.bedrock.realtime.tool_calls"
+AWS_BEDROCK_REALTIME_USAGE_INPUT_TOKENS: Final = "aws.bedrock.realtime.usage.input_tokens"
+AWS_BEDROCK_REALTIME_USAGE_OUTPUT_TOKENS: Final = "aws.bedrock.realtime.usage.output_tokens"
+AWS_BEDROCK_REALTIME_USAGE_AUDIO_INPUT_TOKENS: Final = "aws.bedrock.realtime.usage.audio.input_tokens"
+AWS_BEDROCK_REALTIME_USAGE_AUDIO_OUTPUT_TOKENS: Final = "aws.bedrock.realtime.usage.audio.output_tokens"
+AWS_BEDROCK_REALTIME_USAGE_TEXT_INPUT_TOKENS: Final = "aws.bedrock.realtime.usage.text.input_tokens"
+AWS_BEDROCK_REALTIME_USAGE_TEXT_OUTPUT_TOKENS: Final = "aws.bedrock.realtime.usage.text.output_tokens"
