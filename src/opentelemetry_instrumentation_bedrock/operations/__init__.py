@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .agentcore import AGENTCORE_OPERATIONS
 from .agents import InvokeAgent, InvokeInlineAgent, Retrieve, RetrieveAndGenerate, RetrieveAndGenerateStream
 from .apply_guardrail import ApplyGuardrail
 from .async_invoke import GetAsyncInvoke, ListAsyncInvokes, StartAsyncInvoke
@@ -28,4 +29,6 @@ OPERATIONS: dict[str, Operation] = {
     "Retrieve": Retrieve(),
     "RetrieveAndGenerate": RetrieveAndGenerate(),
     "RetrieveAndGenerateStream": RetrieveAndGenerateStream(),
+    # bedrock-agentcore
+    **AGENTCORE_OPERATIONS,
 }

@@ -1,0 +1,18 @@
+"""bedrock-agentcore: the hosted agent runtime, the harness, its tools, memory and evaluations
+(docs/agentcore.md). One module per family; ``AGENTCORE_OPERATIONS`` is merged into ``OPERATIONS``."""
+
+from __future__ import annotations
+
+from ..base import Operation
+from .harness import InvokeHarness
+from .runtime import InvokeAgentRuntime, InvokeAgentRuntimeCommand
+from .tools import InvokeBrowser, InvokeCodeInterpreter, InvokeWebSearch
+
+AGENTCORE_OPERATIONS: dict[str, Operation] = {
+    "InvokeAgentRuntime": InvokeAgentRuntime(),
+    "InvokeAgentRuntimeCommand": InvokeAgentRuntimeCommand(),
+    "InvokeHarness": InvokeHarness(),
+    "InvokeCodeInterpreter": InvokeCodeInterpreter(),
+    "InvokeBrowser": InvokeBrowser(),
+    "InvokeWebSearch": InvokeWebSearch(),
+}
