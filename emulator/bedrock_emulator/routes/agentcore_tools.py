@@ -16,7 +16,7 @@ from ..routing import Call, operation, path_rule
 from .agentcore_runtime import header
 
 TOOL_SESSION = "tool-session-0123456789"
-CODE_OUTPUT = "42\n"
+CODE_OUTPUT = "six times seven is 42\n"
 
 
 def code_result_events(exit_code: int = 0, is_error: bool = False) -> list[bytes]:

@@ -18,6 +18,7 @@ class ResponseFacts:
         "cache_read_tokens",
         "cache_write_tokens",
         "extra_attributes",
+        "extra_content",
         "finish_reasons",
         "guardrail_findings",
         "guardrail_intervened",
@@ -49,6 +50,8 @@ class ResponseFacts:
         self.time_to_first_chunk_s: float | None = None  # measured by us (streams)
         self.output_messages: list[Any] | None = None  # content capture only
         self.retrieval_documents: list[dict[str, Any]] | None = None  # content capture only
+        # Content capture only: more content by hook key (``content.record.KEYS``: memory query, records).
+        self.extra_content: dict[str, Any] | None = None
         # Operation-specific attributes (CountTokens, async invoke, ApplyGuardrail...).
         self.extra_attributes: dict[str, Any] | None = None
         self.guardrail_intervened = False

@@ -4,7 +4,15 @@
 from __future__ import annotations
 
 from ..base import Operation
+from .evaluate import Evaluate
 from .harness import InvokeHarness
+from .memory import (
+    BatchCreateMemoryRecords,
+    BatchDeleteMemoryRecords,
+    BatchUpdateMemoryRecords,
+    CreateEvent,
+    RetrieveMemoryRecords,
+)
 from .runtime import InvokeAgentRuntime, InvokeAgentRuntimeCommand
 from .tools import InvokeBrowser, InvokeCodeInterpreter, InvokeWebSearch
 
@@ -15,4 +23,10 @@ AGENTCORE_OPERATIONS: dict[str, Operation] = {
     "InvokeCodeInterpreter": InvokeCodeInterpreter(),
     "InvokeBrowser": InvokeBrowser(),
     "InvokeWebSearch": InvokeWebSearch(),
+    "RetrieveMemoryRecords": RetrieveMemoryRecords(),
+    "CreateEvent": CreateEvent(),
+    "BatchCreateMemoryRecords": BatchCreateMemoryRecords(),
+    "BatchUpdateMemoryRecords": BatchUpdateMemoryRecords(),
+    "BatchDeleteMemoryRecords": BatchDeleteMemoryRecords(),
+    "Evaluate": Evaluate(),
 }
