@@ -55,3 +55,14 @@ def assert_no_text(telemetry: Any, *texts: str) -> None:
 
 def point_attrs(telemetry: Any, name: str) -> list[dict[str, Any]]:
     return [dict(p.attributes) for p in telemetry.points(name)]
+
+
+def has_member(operation: str, member: str) -> bool:
+    """Whether the installed botocore's request shape of ``operation`` has ``member`` (the trace
+    members came to InvokeHarness after the operation itself)."""
+    import botocore.session
+
+    if operation not in KNOWN:
+        return False
+    model = botocore.session.get_session().get_service_model("bedrock-agentcore")
+    return member in model.operation_model(operation).input_shape.members

@@ -10,12 +10,14 @@ import pytest
 from botocore.exceptions import EventStreamError
 from opentelemetry.trace import SpanKind, StatusCode
 
-from agentcore_support import SESSION, assert_no_text, needs, point_attrs
+from agentcore_support import SESSION, assert_no_text, has_member, needs, point_attrs
 from bedrock_emulator import Reply, exception_event
 from bedrock_emulator.routes.agentcore_harness import TOOL_USE_ID, harness_events
-from helpers import usage_totals
+from helpers import shape_has, usage_totals
 
 pytestmark = needs("InvokeHarness")
+# Older botocore releases (1.42.x) drop the harness's hook events, which their model lacks.
+HOOKS = shape_has("InvokeHarnessStreamOutput", "hookEvent", service="bedrock-agentcore")
 
 HARNESS_ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/MyHarness-XyZ1234567"
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -64,7 +66,7 @@ def base(emu: Any) -> dict[str, Any]:
 
 def test_harness_span_tree(instrumented, emu, agentcore):
     events = harness(agentcore)
-    assert len(events) == 20
+    assert len(events) == (20 if HOOKS else 19)
     root, children = tree(instrumented)
     assert (root.name, root.kind, root.status.status_code) == (
         "invoke_agent",
@@ -96,16 +98,14 @@ def test_harness_span_tree(instrumented, emu, agentcore):
         "aws.bedrock.retry.max_attempts": 1,
         "aws.bedrock.retry.count": 0,
     }
-    assert [(e.name, dict(e.attributes)) for e in root.events] == [
-        (
-            "aws.bedrock.agentcore.hook",
-            {
-                "aws.bedrock.agentcore.hook.name": "audit",
-                "aws.bedrock.agentcore.hook.type": "before_tool_call",
-                "aws.bedrock.agentcore.hook.decision": "allow",
-            },
-        )
-    ]
+    hook = {
+        "aws.bedrock.agentcore.hook.name": "audit",
+        "aws.bedrock.agentcore.hook.type": "before_tool_call",
+        "aws.bedrock.agentcore.hook.decision": "allow",
+    }
+    assert [(e.name, dict(e.attributes)) for e in root.events] == (
+        [("aws.bedrock.agentcore.hook", hook)] if HOOKS else []
+    )
     (tool,) = children
     assert (tool.name, tool.kind, tool.status.status_code) == (
         "execute_tool get_weather",
@@ -147,10 +147,11 @@ def test_harness_span_tree(instrumented, emu, agentcore):
     assert summed == {"gen_ai.usage.input_tokens": 1700, "gen_ai.usage.output_tokens": 85}
     # Content capture off: no question, system prompt, tool input or output, answer or hook reason.
     assert_no_text(instrumented, "Paris", "weather agent", "sunny", "Sunny", "reason text")
-    # The harness received our span as its parent.
+    # The harness received our span as its parent (where this botocore's model has the member).
     served = {k.lower(): v for k, v in emu.served[-1].headers.items()}
     ctx = root.context
-    assert served["traceparent"] == f"00-{ctx.trace_id:032x}-{ctx.span_id:016x}-{int(ctx.trace_flags):02x}"
+    expected = f"00-{ctx.trace_id:032x}-{ctx.span_id:016x}-{int(ctx.trace_flags):02x}"
+    assert served.get("traceparent") == (expected if has_member("InvokeHarness", "traceParent") else None)
 
 
 @pytest.mark.parametrize(

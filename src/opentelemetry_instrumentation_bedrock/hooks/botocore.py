@@ -116,12 +116,12 @@ class Patch:
             }
             if info.model is not None:
                 common[sc.GEN_AI_REQUEST_MODEL] = info.model
-            if info.metric_attributes:
-                common.update(info.metric_attributes)
             if address is not None:
                 common[sc.SERVER_ADDRESS] = address
             if port is not None:
                 common[sc.SERVER_PORT] = port
+            if info.metric_attributes:
+                common.update(info.metric_attributes)
             if self.telemetry.compat:
                 v141.add_request_attributes(info.attributes)
             mode, max_attempts = retry_settings(client)

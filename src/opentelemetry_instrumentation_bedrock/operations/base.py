@@ -46,13 +46,10 @@ class RequestInfo:
         self.state = state
         self.body = body  # the parsed request body (InvokeModel), for content capture
         self.capture: Optional[CaptureConfig] = None  # set by the patch when content capture is on
-        self.target: Optional[str] = (
-            None  # names the span instead of the model (guardrail id, agent; "": neither)
-        )
+        self.target: Optional[str] = None  # names the span instead of the model (guardrail id, agent)
         self.call: Any = None  # the call, once started (agents hang child spans under it)
-        self.metric_attributes: Optional[Attributes] = (
-            None  # beside the common ones on every point (tool name)
-        )
+        # Request attributes the call's metric points carry too (an agent's or a workflow's name).
+        self.metric_attributes: Optional[Attributes] = None
 
 
 class Operation:

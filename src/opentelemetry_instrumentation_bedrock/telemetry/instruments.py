@@ -231,10 +231,10 @@ class Telemetry:
         duration (and, in the compatibility mode, the v1.41.0 operation duration for all)."""
         if operation in sc.INFERENCE_OPERATIONS:
             specific = self.inference_duration
-        elif operation == sc.OP_INVOKE_AGENT:
-            specific = self.invoke_agent_duration
         elif operation == sc.OP_EXECUTE_TOOL:
             specific = self.execute_tool_duration
+        elif operation == sc.OP_INVOKE_AGENT:
+            specific = self.invoke_agent_duration
         else:
             return (self.operation_duration,)
         return (specific, self.operation_duration) if self.compat else (specific,)
