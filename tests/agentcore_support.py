@@ -66,3 +66,14 @@ def has_member(operation: str, member: str) -> bool:
         return False
     model = botocore.session.get_session().get_service_model("bedrock-agentcore")
     return member in model.operation_model(operation).input_shape.members
+
+
+def shape_known(shape: str, member: str) -> bool:
+    """Whether the installed botocore's bedrock-agentcore shape has ``member`` (False without the service)."""
+    import botocore.session
+
+    try:
+        model = botocore.session.get_session().get_service_model("bedrock-agentcore")
+        return member in model.shape_for(shape).members
+    except Exception:
+        return False

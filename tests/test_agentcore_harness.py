@@ -10,14 +10,14 @@ import pytest
 from botocore.exceptions import EventStreamError
 from opentelemetry.trace import SpanKind, StatusCode
 
-from agentcore_support import SESSION, assert_no_text, has_member, needs, point_attrs
+from agentcore_support import SESSION, assert_no_text, has_member, needs, point_attrs, shape_known
 from bedrock_emulator import Reply, exception_event
 from bedrock_emulator.routes.agentcore_harness import TOOL_USE_ID, harness_events
-from helpers import shape_has, usage_totals
+from helpers import usage_totals
 
 pytestmark = needs("InvokeHarness")
 # Older botocore releases (1.42.x) drop the harness's hook events, which their model lacks.
-HOOKS = shape_has("InvokeHarnessStreamOutput", "hookEvent", service="bedrock-agentcore")
+HOOKS = shape_known("InvokeHarnessStreamOutput", "hookEvent")
 
 HARNESS_ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/MyHarness-XyZ1234567"
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
