@@ -272,3 +272,64 @@ def test_runtime_command_execute_tool_span(instrumented, emu, agentcore):
     assert_no_text(instrumented, "cat /etc/secret", "hello", "secret-ish")
     served = {k.lower(): v for k, v in emu.served[-1].headers.items()}
     assert served["traceparent"] == traceparent_of(span)
+
+
+SSE = b'data: {"delta": "Sunny"}\n\ndata: {"delta": " today"}\n\n'
+
+
+def sse_reply(**extra: Any) -> Reply:
+    return Reply(headers={"Content-Type": "text/event-stream"}, body=SSE, **extra)
+
+
+def test_streamed_answer_reads_like_uninstrumented(telemetry, emu, agentcore):
+    """A server-sent-events answer read line by line: the same lines, types and content type."""
+
+    def read() -> tuple[list[bytes], str, str]:
+        emu.script(sse_reply())
+        response = agentcore.invoke_agent_runtime(agentRuntimeArn=RUNTIME_ARN, payload=PAYLOAD)
+        lines = list(response["response"].iter_lines())
+        return lines, response["contentType"], type(response["response"]).__mro__[-3].__name__
+
+    plain = read()
+    with instrumentation(telemetry):
+        traced = read()
+    assert traced == plain
+    assert plain[0] == [b'data: {"delta": "Sunny"}', b"", b'data: {"delta": " today"}', b""]
+    (span,) = telemetry.spans()
+    assert span.status.status_code is StatusCode.UNSET
+    assert_no_text(telemetry, "Sunny", "today")
+
+
+def test_connection_reset_mid_body_fails_the_span(telemetry, emu, agentcore):
+    """The user's read raises what it raises uninstrumented; the span ends as that error."""
+
+    def read() -> type:
+        emu.script(sse_reply(reset_after=10))
+        response = agentcore.invoke_agent_runtime(agentRuntimeArn=RUNTIME_ARN, payload=PAYLOAD)
+        with pytest.raises(Exception) as raised:
+            response["response"].read()
+        return type(raised.value)
+
+    plain = read()
+    with instrumentation(telemetry):
+        traced = read()
+    assert traced is plain
+    (span,) = telemetry.spans()
+    assert (span.status.status_code, span.attributes["error.type"]) == (StatusCode.ERROR, plain.__qualname__)
+    (point,) = telemetry.points("gen_ai.invoke_agent.duration")
+    assert point.attributes["error.type"] == plain.__qualname__
+
+
+def test_dropped_body_ends_the_span_once(instrumented, emu, agentcore):
+    import gc
+
+    response = agentcore.invoke_agent_runtime(agentRuntimeArn=RUNTIME_ARN, payload=PAYLOAD)
+    response["response"].read(5)
+    del response
+    gc.collect()
+    (span,) = instrumented.spans()
+    assert span.status.status_code is StatusCode.UNSET
+    assert span.attributes["gen_ai.response.time_to_first_chunk"] > 0
+    gc.collect()
+    assert len(instrumented.spans()) == 1
+    assert len(instrumented.points("gen_ai.invoke_agent.duration")) == 1
