@@ -35,7 +35,7 @@ from opentelemetry.sdk.trace import TracerProvider  # noqa: E402
 
 from bedrock_emulator import BedrockEmulator  # noqa: E402
 from opentelemetry_instrumentation_bedrock import BedrockInstrumentor  # noqa: E402
-from opentelemetry_instrumentation_bedrock.operations.agentcore.propagation import with_trace_context  # noqa: E402
+from opentelemetry_instrumentation_bedrock.operations.bedrock_agentcore.propagation import with_trace_context  # noqa: E402
 
 ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/bench-AbCdEf1234"
 LIMITS = {"traceParent": 128, "traceState": 512, "baggage": 8192}

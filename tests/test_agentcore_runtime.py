@@ -14,7 +14,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 from agentcore_support import RUNTIME_ARN, SESSION, assert_no_text, needs, point_attrs
 from bedrock_emulator import Reply
 from conftest import instrumentation
-from opentelemetry_instrumentation_bedrock.operations.agentcore.propagation import (
+from opentelemetry_instrumentation_bedrock.operations.bedrock_agentcore.propagation import (
     propagation_enabled,
     with_trace_context,
 )

@@ -30,7 +30,7 @@ from .cost.pricing import Pricing
 from .hooks.botocore import Patch
 from .hooks.coexist import quiet_other_instrumentations
 from .hooks.post_import import PostImportHook
-from .operations.agentcore.propagation import propagation_enabled
+from .operations.bedrock_agentcore.propagation import propagation_enabled
 from .package import _instruments
 from .telemetry.instruments import Telemetry
 from .version import __version__

@@ -165,7 +165,7 @@ class Call:
             try:
                 output = facts.output_messages if facts is not None else None
                 documents = facts.retrieval_documents if facts is not None else None
-                more = facts.extra_content if facts is not None else None
+                more = facts.recorded_content if facts is not None else None
                 recorder.record(
                     span,
                     {**(self.request_attrs or {}), **attrs},

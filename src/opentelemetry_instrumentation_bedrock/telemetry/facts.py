@@ -18,7 +18,6 @@ class ResponseFacts:
         "cache_read_tokens",
         "cache_write_tokens",
         "extra_attributes",
-        "extra_content",
         "finish_reasons",
         "guardrail_findings",
         "guardrail_intervened",
@@ -26,6 +25,7 @@ class ResponseFacts:
         "output_messages",
         "output_tokens",
         "reasoning_tokens",
+        "recorded_content",
         "response_id",
         "response_latency_mode",
         "response_model",
@@ -51,7 +51,7 @@ class ResponseFacts:
         self.output_messages: list[Any] | None = None  # content capture only
         self.retrieval_documents: list[dict[str, Any]] | None = None  # content capture only
         # Content capture only: more content by hook key (``content.record.KEYS``: memory query, records).
-        self.extra_content: dict[str, Any] | None = None
+        self.recorded_content: dict[str, Any] | None = None
         # Operation-specific attributes (CountTokens, async invoke, ApplyGuardrail...).
         self.extra_attributes: dict[str, Any] | None = None
         self.guardrail_intervened = False

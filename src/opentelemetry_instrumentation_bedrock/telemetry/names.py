@@ -156,9 +156,6 @@ AWS_BEDROCK_AGENT_ALIAS_ID: Final = "aws.bedrock.agent.alias_id"
 AWS_BEDROCK_RETRIEVAL_RESULT_COUNT: Final = "aws.bedrock.retrieval.result_count"
 AWS_BEDROCK_CITATIONS_COUNT: Final = "aws.bedrock.citations.count"
 
-# The inference operations (gen_ai.client.inference.*); every other operation is not inference.
-INFERENCE_OPERATIONS: Final = frozenset((OP_CHAT, OP_TEXT_COMPLETION, OP_GENERATE_CONTENT))
-
 # --- bedrock-agentcore (docs/agentcore.md). Memory and evaluation names are the conventions'.
 GEN_AI_AGENT_VERSION: Final = "gen_ai.agent.version"
 GEN_AI_TOOL_CALL_ID: Final = "gen_ai.tool.call.id"
@@ -205,3 +202,6 @@ AWS_BEDROCK_AGENTCORE_EVALUATION_DIMENSION: Final = "aws.bedrock.agentcore.evalu
 AWS_BEDROCK_AGENTCORE_EVALUATION_RESULT_COUNT: Final = "aws.bedrock.agentcore.evaluation.result_count"
 AWS_BEDROCK_AGENTCORE_EVALUATION_ERROR_COUNT: Final = "aws.bedrock.agentcore.evaluation.error_count"
 AWS_BEDROCK_AGENTCORE_HARNESS_MODEL_PROVIDER: Final = "aws.bedrock.agentcore.harness.model_provider"
+
+# The inference operations (gen_ai.client.inference.*); every other operation is not inference.
+INFERENCE_OPERATIONS: Final = frozenset((OP_CHAT, OP_TEXT_COMPLETION, OP_GENERATE_CONTENT))

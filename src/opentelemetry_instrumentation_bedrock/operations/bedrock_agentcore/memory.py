@@ -42,7 +42,7 @@ def unstash(info: RequestInfo, facts: ResponseFacts, **more: Any) -> None:
     content = dict(info.state) if isinstance(info.state, dict) else {}
     content.update((k, v) for k, v in more.items() if v)
     if content and info.capture is not None:
-        facts.extra_content = content
+        facts.recorded_content = content
 
 
 def _text_records(records: Any) -> list[dict[str, Any]]:
