@@ -17,6 +17,7 @@ EVALUATION_EVENTS = "model/gen-ai/events.yaml@fecf9e12378d7b913438c954f8d7d24368
 EXCEPTIONS = "docs/gen-ai/gen-ai-exceptions.md@e8fc5751506258db1459d1bde47994e01dee922e"
 AWS_BEDROCK = "docs/gen-ai/aws-bedrock.md@002c8a6ea1c8a42b14a4527db83b3cabcded610a (aws.* registry)"
 STABLE = "open-telemetry/semantic-conventions (stable)"
+REALTIME = "docs/gen-ai/gen-ai-realtime-spans.md@19df343f3e7597308bea885bf1bc79b225f84638"
 
 DEV = "development"
 
@@ -83,6 +84,12 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "server.port": ("int", "stable", STABLE),
     "http.response.status_code": ("int", "stable", STABLE),
     "exception.type": ("string", "stable", STABLE),
+    # Realtime sessions (Nova Sonic through aws-sdk-bedrock-runtime): the realtime_inference span's attributes.
+    "gen_ai.realtime_session.id": ("string", DEV, REALTIME),
+    "gen_ai.usage.audio.input_tokens": ("int", DEV, REALTIME),
+    "gen_ai.usage.audio.output_tokens": ("int", DEV, REALTIME),
+    "gen_ai.usage.text.input_tokens": ("int", DEV, REALTIME),
+    "gen_ai.usage.text.output_tokens": ("int", DEV, REALTIME),
 }
 
 # metric -> (instrument, unit, source)

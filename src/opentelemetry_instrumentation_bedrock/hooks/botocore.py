@@ -134,6 +134,10 @@ class Patch:
             request_attrs = {**common, **info.attributes}
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)
+            call.cost_request = info.attributes
+            profiles = self.telemetry.pricing.profiles
+            if profiles is not None and info.model is not None:  # opt-in; never waits (cost/profiles.py)
+                guard(profiles.request, client, info.model, what="failed to resolve an inference profile")
             try:
                 self._prepare(operation, api_params, info, call, request_attrs)
             except Exception:

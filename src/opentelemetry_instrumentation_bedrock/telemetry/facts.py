@@ -17,6 +17,7 @@ class ResponseFacts:
         "agent_calls",
         "cache_read_tokens",
         "cache_write_tokens",
+        "cache_write_ttls",
         "extra_attributes",
         "finish_reasons",
         "guardrail_findings",
@@ -41,6 +42,8 @@ class ResponseFacts:
         self.output_tokens: int | None = None
         self.cache_read_tokens: int | None = None
         self.cache_write_tokens: int | None = None
+        # Cache writes by TTL, ((ttl, tokens), ...), where Bedrock splits them (Converse usage.cacheDetails).
+        self.cache_write_ttls: tuple[tuple[str, int], ...] | None = None
         self.reasoning_tokens: int | None = None  # a part of output_tokens, where Bedrock reports it
         self.finish_reasons: tuple[str, ...] | None = None
         self.response_id: str | None = None

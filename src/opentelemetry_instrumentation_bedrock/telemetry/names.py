@@ -142,6 +142,20 @@ AWS_BEDROCK_ASYNC_INVOKE_COUNT: Final = "aws.bedrock.async_invoke.count"
 AWS_BEDROCK_IMAGE_COUNT: Final = "aws.bedrock.image.count"
 AWS_BEDROCK_IMAGE_WIDTH: Final = "aws.bedrock.image.width"
 AWS_BEDROCK_IMAGE_HEIGHT: Final = "aws.bedrock.image.height"
+AWS_BEDROCK_IMAGE_QUALITY: Final = "aws.bedrock.image.quality"
+# Why a call that was billed has no aws.bedrock.usage.cost (bounded values below; docs/cost.md). Not
+# "aws.bedrock.usage.cost.*": an attribute name must not also be a namespace.
+AWS_BEDROCK_USAGE_UNPRICED_REASON: Final = "aws.bedrock.usage.unpriced_reason"
+UNPRICED_UNKNOWN_MODEL: Final = "unknown_model"
+UNPRICED_UNKNOWN_TIER: Final = "unknown_tier"
+UNPRICED_RESERVED_CAPACITY: Final = "reserved_capacity"
+UNPRICED_PROVISIONED_THROUGHPUT: Final = "provisioned_throughput"
+UNPRICED_UNKNOWN_CACHE_TTL: Final = "unknown_cache_ttl"
+UNPRICED_UNKNOWN_IMAGE_SIZE: Final = "unknown_image_size"
+UNPRICED_UNRESOLVED_PROFILE: Final = "unresolved_profile"
+UNPRICED_AMBIGUOUS_PROFILE: Final = "ambiguous_profile"
+# The foundation model behind an application inference profile, from GetInferenceProfile (opt-in).
+AWS_BEDROCK_INFERENCE_PROFILE_BASE_MODEL: Final = "aws.bedrock.inference_profile.base_model"
 HTTP_RESPONSE_STATUS_CODE: Final = "http.response.status_code"
 OP_GENERATE_CONTENT: Final = "generate_content"
 OP_COUNT_TOKENS: Final = "count_tokens"
@@ -205,3 +219,28 @@ AWS_BEDROCK_AGENTCORE_HARNESS_MODEL_PROVIDER: Final = "aws.bedrock.agentcore.har
 
 # The inference operations (gen_ai.client.inference.*); every other operation is not inference.
 INFERENCE_OPERATIONS: Final = frozenset((OP_CHAT, OP_TEXT_COMPLETION, OP_GENERATE_CONTENT))
+
+# Realtime sessions (InvokeModelWithBidirectionalStream: Nova Sonic), docs/smithy.md. The realtime span,
+# session id and per-modality usage are the GenAI realtime conventions' (development); the session span
+# and its figures are ours.
+OP_REALTIME_INFERENCE: Final = "realtime_inference"
+OUTPUT_TYPE_SPEECH: Final = "speech"
+GEN_AI_REALTIME_SESSION_ID: Final = "gen_ai.realtime_session.id"
+GEN_AI_USAGE_AUDIO_INPUT_TOKENS: Final = "gen_ai.usage.audio.input_tokens"
+GEN_AI_USAGE_AUDIO_OUTPUT_TOKENS: Final = "gen_ai.usage.audio.output_tokens"
+GEN_AI_USAGE_TEXT_INPUT_TOKENS: Final = "gen_ai.usage.text.input_tokens"
+GEN_AI_USAGE_TEXT_OUTPUT_TOKENS: Final = "gen_ai.usage.text.output_tokens"
+MODALITY_AUDIO: Final = "audio"
+MODALITY_TEXT: Final = "text"
+AWS_BEDROCK_REALTIME_SESSION_SPAN: Final = "aws.bedrock.realtime_session"
+AWS_BEDROCK_REALTIME_TIME_TO_FIRST_AUDIO: Final = "aws.bedrock.realtime.time_to_first_audio"
+AWS_BEDROCK_REALTIME_TIME_TO_FIRST_TEXT: Final = "aws.bedrock.realtime.time_to_first_text"
+AWS_BEDROCK_REALTIME_GENERATIONS: Final = "aws.bedrock.realtime.generations"
+AWS_BEDROCK_REALTIME_INTERRUPTIONS: Final = "aws.bedrock.realtime.interruptions"
+AWS_BEDROCK_REALTIME_TOOL_CALLS: Final = "aws.bedrock.realtime.tool_calls"
+AWS_BEDROCK_REALTIME_USAGE_INPUT_TOKENS: Final = "aws.bedrock.realtime.usage.input_tokens"
+AWS_BEDROCK_REALTIME_USAGE_OUTPUT_TOKENS: Final = "aws.bedrock.realtime.usage.output_tokens"
+AWS_BEDROCK_REALTIME_USAGE_AUDIO_INPUT_TOKENS: Final = "aws.bedrock.realtime.usage.audio.input_tokens"
+AWS_BEDROCK_REALTIME_USAGE_AUDIO_OUTPUT_TOKENS: Final = "aws.bedrock.realtime.usage.audio.output_tokens"
+AWS_BEDROCK_REALTIME_USAGE_TEXT_INPUT_TOKENS: Final = "aws.bedrock.realtime.usage.text.input_tokens"
+AWS_BEDROCK_REALTIME_USAGE_TEXT_OUTPUT_TOKENS: Final = "aws.bedrock.realtime.usage.text.output_tokens"
