@@ -207,6 +207,7 @@ def test_model_of_another_provider(instrumented, emu, agentcore):
     )
     assert attributes["gen_ai.request.top_p"] == 0.9
     assert "aws.bedrock.usage.cost" not in attributes  # no Bedrock price for it
+    assert attributes["aws.bedrock.usage.unpriced_reason"] == "unknown_model"
     assert "secretsmanager" not in str(attributes)
     assert root.name == "invoke_agent"
 
