@@ -333,3 +333,39 @@ def test_dropped_body_ends_the_span_once(instrumented, emu, agentcore):
     gc.collect()
     assert len(instrumented.spans()) == 1
     assert len(instrumented.points("gen_ai.invoke_agent.duration")) == 1
+
+
+def test_members_an_older_model_lacks_are_never_sent():
+    """A model without the trace members (InvokeHarness in botocore 1.42): nothing to fill, whatever
+    the context holds; the limits are read from the client's own model, once per operation."""
+    from types import SimpleNamespace
+
+    from opentelemetry_instrumentation_bedrock.operations.bedrock_agentcore.propagation import member_limits
+
+    reads: list[str] = []
+
+    class Model:
+        def operation_model(self, name: str) -> Any:
+            reads.append(name)
+            members = {"baggage": SimpleNamespace(metadata={"max": 10})} if name == "WithBaggage" else {}
+            return SimpleNamespace(input_shape=SimpleNamespace(members=members))
+
+    client = SimpleNamespace(meta=SimpleNamespace(service_model=Model()))
+    assert member_limits(client, "InvokeHarness") == {}
+    assert member_limits(client, "InvokeHarness") == {}
+    assert member_limits(client, "WithBaggage") == {"baggage": 10}
+    assert reads == ["InvokeHarness", "WithBaggage"]
+    token = context.attach(baggage.set_baggage("k", "v"))
+    try:
+        params = {"payload": b"{}"}
+        assert (
+            with_trace_context(params, member_limits(client, "InvokeHarness"), context.get_current())
+            is params
+        )
+        assert with_trace_context(params, member_limits(client, "WithBaggage"), context.get_current()) == {
+            "payload": b"{}",
+            "baggage": "k=v",
+        }
+        assert params == {"payload": b"{}"}
+    finally:
+        context.detach(token)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import Any, Optional
+from weakref import WeakKeyDictionary
 
 from opentelemetry import propagate
 from opentelemetry.context import Context
@@ -26,8 +27,9 @@ PROPAGATE_ENV = "OTEL_INSTRUMENTATION_BEDROCK_AGENTCORE_PROPAGATE_CONTEXT"
 MEMBERS = (("traceParent", "traceparent"), ("traceState", "tracestate"), ("baggage", "baggage"))
 _TRACE_CONTEXT = ("traceParent", "traceState")
 
-# (service model id, operation) -> {member: max length or None}: read once per operation.
-_limits: dict[tuple[int, str], dict[str, Optional[int]]] = {}
+# service model -> operation -> {member: max length or None}: read once per operation of each model
+# (weakly held: a client's model goes with its last client, and is never mistaken for another's).
+_limits: WeakKeyDictionary[Any, dict[str, dict[str, Optional[int]]]] = WeakKeyDictionary()
 
 
 def propagation_enabled(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> bool:
@@ -43,8 +45,10 @@ def propagation_enabled(kwargs: Mapping[str, Any], environ: Mapping[str, str] = 
 def member_limits(client: Any, operation_name: str) -> dict[str, Optional[int]]:
     """The trace members the installed botocore knows for this operation, with their maximum length."""
     service_model = client.meta.service_model
-    key = (id(service_model), operation_name)
-    found = _limits.get(key)
+    by_operation = _limits.get(service_model)
+    if by_operation is None:
+        by_operation = _limits[service_model] = {}
+    found = by_operation.get(operation_name)
     if found is None:
         members = service_model.operation_model(operation_name).input_shape.members
         found = {}
@@ -53,8 +57,7 @@ def member_limits(client: Any, operation_name: str) -> dict[str, Optional[int]]:
             if shape is not None:
                 limit = shape.metadata.get("max")
                 found[member] = limit if isinstance(limit, int) else None
-        if len(_limits) < 256:
-            _limits[key] = found
+        by_operation[operation_name] = found
     return found
 
 
