@@ -30,6 +30,7 @@ from .cost.pricing import Pricing
 from .hooks.botocore import Patch
 from .hooks.coexist import quiet_other_instrumentations
 from .hooks.post_import import PostImportHook
+from .operations.bedrock_agentcore.propagation import propagation_enabled
 from .package import _instruments
 from .telemetry.instruments import Telemetry
 from .version import __version__
@@ -76,6 +77,7 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             Pricing.load(kwargs.get("prices"), profiles=profiles),
             semconv_compat(kwargs),
         )
+        telemetry.agentcore_propagation = propagation_enabled(kwargs)
         patch = Patch(BaseClient._make_api_call, telemetry)
         BaseClient._make_api_call = patch.wrapper
         self._patch = patch

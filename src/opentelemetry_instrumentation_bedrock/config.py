@@ -27,7 +27,8 @@ _MODES = {
 
 # Receives {"system_instructions", "input_messages", "output_messages", "tool_definitions",
 # "retrieval_query", "retrieval_documents"} (those present), returns the same keys redacted, or None to
-# record no content for this call.
+# record no content for this call. AgentCore adds "memory_query", "memory_records" and, alone in its own
+# call, "evaluation_explanation".
 ContentHook = Callable[[dict[str, Any]], Optional[dict[str, Any]]]
 
 

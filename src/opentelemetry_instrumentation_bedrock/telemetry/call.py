@@ -167,8 +167,14 @@ class Call:
             try:
                 output = facts.output_messages if facts is not None else None
                 documents = facts.retrieval_documents if facts is not None else None
+                more = facts.recorded_content if facts is not None else None
                 recorder.record(
-                    span, {**(self.request_attrs or {}), **attrs}, self.request_content, output, documents
+                    span,
+                    {**(self.request_attrs or {}), **attrs},
+                    self.request_content,
+                    output,
+                    documents,
+                    more,
                 )
             except Exception:
                 report("failed to record content", self.shape())

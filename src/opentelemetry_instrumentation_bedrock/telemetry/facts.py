@@ -26,6 +26,7 @@ class ResponseFacts:
         "output_messages",
         "output_tokens",
         "reasoning_tokens",
+        "recorded_content",
         "response_id",
         "response_latency_mode",
         "response_model",
@@ -52,6 +53,8 @@ class ResponseFacts:
         self.time_to_first_chunk_s: float | None = None  # measured by us (streams)
         self.output_messages: list[Any] | None = None  # content capture only
         self.retrieval_documents: list[dict[str, Any]] | None = None  # content capture only
+        # Content capture only: more content by hook key (``content.record.KEYS``: memory query, records).
+        self.recorded_content: dict[str, Any] | None = None
         # Operation-specific attributes (CountTokens, async invoke, ApplyGuardrail...).
         self.extra_attributes: dict[str, Any] | None = None
         self.guardrail_intervened = False
