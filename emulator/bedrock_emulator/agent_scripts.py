@@ -27,7 +27,7 @@ class AgentScript:
     """Builds the events of one scripted agent answer."""
 
     def __init__(self, agent_id: str = "SUPERVISOR1", session: str = "session-7") -> None:
-        self.base = float(int(time.time()))
+        self.base = float(int(time.time()) - 10)  # whole seconds, in the past like real traces
         self.agent_id = agent_id
         self.session = session
 

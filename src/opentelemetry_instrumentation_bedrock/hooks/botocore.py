@@ -119,6 +119,8 @@ class Patch:
                 common[sc.SERVER_ADDRESS] = address
             if port is not None:
                 common[sc.SERVER_PORT] = port
+            if info.metric_attributes:
+                common.update(info.metric_attributes)
             if self.telemetry.compat:
                 v141.add_request_attributes(info.attributes)
             mode, max_attempts = retry_settings(client)

@@ -91,6 +91,8 @@ class InvokeInlineAgent(InvokeAgent):
         guardrail_attributes(attrs, guardrail.get("guardrailIdentifier"), guardrail.get("guardrailVersion"))
         info = RequestInfo(sc.OP_INVOKE_AGENT, as_str(api_params.get("foundationModel")), attrs)
         info.target = name
+        if name is not None:  # the conventions' agent metrics carry the agent's name
+            info.metric_attributes = {sc.GEN_AI_AGENT_NAME: name}
         return info
 
 

@@ -20,7 +20,17 @@ Attributes = dict[str, AttributeValue]
 class RequestInfo:
     """What the request tells us before the call: enough to name the span and let samplers decide."""
 
-    __slots__ = ("attributes", "body", "call", "capture", "model", "operation", "state", "target")
+    __slots__ = (
+        "attributes",
+        "body",
+        "call",
+        "capture",
+        "metric_attributes",
+        "model",
+        "operation",
+        "state",
+        "target",
+    )
 
     def __init__(
         self,
@@ -38,6 +48,8 @@ class RequestInfo:
         self.capture: Optional[CaptureConfig] = None  # set by the patch when content capture is on
         self.target: Optional[str] = None  # names the span instead of the model (guardrail id, agent)
         self.call: Any = None  # the call, once started (agents hang child spans under it)
+        # Request attributes the call's metric points carry too (an agent's or a workflow's name).
+        self.metric_attributes: Optional[Attributes] = None
 
 
 class Operation:
