@@ -55,6 +55,8 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "gen_ai.agent.name": ("string", DEV, REGISTRY),
     "gen_ai.tool.name": ("string", DEV, REGISTRY),
     "gen_ai.tool.type": ("string", DEV, REGISTRY),
+    "gen_ai.tool.call.id": ("string", DEV, REGISTRY),
+    "gen_ai.workflow.name": ("string", DEV, REGISTRY),
     "gen_ai.data_source.id": ("string", DEV, REGISTRY),
     "gen_ai.retrieval.top_k": ("int", DEV, REGISTRY),
     "gen_ai.retrieval.query.text": ("string", DEV, REGISTRY),
@@ -92,6 +94,7 @@ METRIC_TABLE: dict[str, tuple[str, str, str]] = {
     "gen_ai.invoke_agent.inference_calls": ("histogram", "{inference_call}", METRICS),
     "gen_ai.invoke_agent.tool_calls": ("histogram", "{tool_call}", METRICS),
     "gen_ai.execute_tool.duration": ("histogram", "s", METRICS),
+    "gen_ai.invoke_workflow.duration": ("histogram", "s", METRICS),
 }
 
 EVENT_TABLE: dict[str, str] = {

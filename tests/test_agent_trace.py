@@ -278,3 +278,50 @@ def test_return_control_arguments_only_with_capture(capture, emu, agents):
     assert json.loads(root.attributes["gen_ai.output.messages"]) == [{"role": "assistant", "parts": [
         {"type": "text", "content": "Let me check."},
         {"type": "tool_call", "id": "inv-2", "name": "get_weather", "arguments": {"city": "Paris"}}]}]  # fmt: skip
+
+
+@needs_full_trace
+def test_the_app_receives_the_same_events_as_uninstrumented(request, emu, agents):
+    script = AgentScript()
+    emu.script(Reply.stream(multi_agent_events(script)))
+    plain = invoke(agents)
+    request.getfixturevalue("instrumented")
+    emu.script(Reply.stream(multi_agent_events(script)))
+    assert invoke(agents) == plain
+
+
+@needs_full_trace
+def test_inline_agent_guardrail_and_name_on_its_metrics(instrumented, emu, agents):
+    if "InvokeInlineAgent" not in agents.meta.service_model.operation_names:
+        pytest.skip("this botocore has no InvokeInlineAgent")
+    script = AgentScript()
+    blocked = script.part(0.2, {"guardrailTrace": {"traceId": "g", "action": "INTERVENED", "inputAssessments": [
+        {"topicPolicy": {"topics": [{"name": "a secret topic", "type": "DENY", "action": "BLOCKED"}]}}],
+        "metadata": script.timing(0.1, 0.2)}})  # fmt: skip
+    emu.script(Reply.stream([blocked, answer_chunk("Sorry.")]))
+    response = agents.invoke_inline_agent(sessionId="inline-1", agentName="travel-helper", foundationModel=AGENT_MODEL,
+                                          instruction="You help travellers decide what to wear for the weather.",
+                                          inputText="a secret question", enableTrace=True,
+                                          guardrailConfiguration={"guardrailIdentifier": "gr-7", "guardrailVersion": "2"})  # fmt: skip
+    list(response["completion"])
+    spans = instrumented.spans()
+    assert tree(spans) == ["invoke_agent travel-helper (CLIENT)", "  apply_guardrail gr-7 (INTERNAL)"]
+    guardrail = spans[0]
+    assert attrs(guardrail) == {
+        "gen_ai.operation.name": "apply_guardrail", "gen_ai.provider.name": "aws.bedrock",
+        "aws.bedrock.guardrail.id": "gr-7", "aws.bedrock.guardrail.version": "2",
+        "aws.bedrock.guardrail.action": "INTERVENED", "aws.bedrock.guardrail.source": "INPUT",
+        "aws.bedrock.guardrail.policies": ("topic",),
+    }  # fmt: skip
+    root = spans[1]
+    assert root.attributes["gen_ai.response.finish_reasons"] == ("content_filter",)
+    (duration,) = instrumented.points("gen_ai.invoke_agent.duration")
+    assert duration.attributes["gen_ai.agent.name"] == "travel-helper"
+    (point,) = instrumented.points("aws.bedrock.guardrail.interventions")
+    assert dict(point.attributes) == {
+        "gen_ai.operation.name": "apply_guardrail", "gen_ai.provider.name": "aws.bedrock",
+        "aws.bedrock.guardrail.id": "gr-7", "aws.bedrock.guardrail.version": "2",
+        "aws.bedrock.guardrail.action": "BLOCKED", "aws.bedrock.guardrail.source": "INPUT",
+        "aws.bedrock.guardrail.policy": "topic",
+    }  # fmt: skip
+    assert "secret" not in all_telemetry_text(instrumented)

@@ -269,7 +269,7 @@ class AgentTrace:
         trace_id = as_str(failure.get("traceId")) or ""
         metadata = as_mapping(failure.get("metadata"))
         collaborator = scope.collaborators.pop(trace_id, None)
-        invocation = scope.inputs.pop(trace_id, None)
+        invocation = scope.inputs.pop(trace_id, None) if collaborator is None else None
         if collaborator is not None and collaborator in self._scopes:
             failed = self._scopes[collaborator]
             failed.error = error_type
