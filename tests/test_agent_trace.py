@@ -325,3 +325,17 @@ def test_inline_agent_guardrail_and_name_on_its_metrics(instrumented, emu, agent
         "aws.bedrock.guardrail.policy": "topic",
     }  # fmt: skip
     assert "secret" not in all_telemetry_text(instrumented)
+
+
+@pytest.mark.skipif(not RETURN_CONTROL, reason="this botocore has no return of control")
+def test_results_handed_back_are_input_content_only_with_capture(capture, emu, agents):
+    results = {"invocationId": "inv-2", "returnControlInvocationResults": [{"functionResult": {
+        "actionGroup": "weather", "function": "get_weather", "responseBody": {"TEXT": {"body": "Sunny"}}}}]}  # fmt: skip
+    telemetry = capture(capture_content="SPAN_ONLY")
+    list(agents.invoke_agent(agentId="SUPERVISOR1", agentAliasId="ALIAS1", sessionId="session-7",
+                             sessionState=results)["completion"])  # fmt: skip
+    span = telemetry.span()
+    assert json.loads(span.attributes["gen_ai.input.messages"]) == [{"role": "tool", "parts": [
+        {"type": "tool_call_response", "id": "inv-2", "response": {"TEXT": {"body": "Sunny"}}}]}]  # fmt: skip
+    assert (span.attributes["aws.bedrock.agent.return_control.result_count"], span.attributes["gen_ai.tool.call.id"]) == (
+        1, "inv-2")  # fmt: skip

@@ -16,7 +16,9 @@ from typing import Any, Optional
 
 from opentelemetry.trace import Span
 
+from ..content import parts
 from ..content.assembly import Assembler
+from ..content.parts import Message, Part
 from ..telemetry import names as sc
 from ..telemetry.facts import as_list, as_mapping, as_str
 from .agent_spans import Attributes
@@ -78,6 +80,23 @@ def returned_results(api_params: Mapping[str, Any], attrs: Attributes) -> None:
             call_id = as_str(as_mapping(api_params.get(key)).get("invocationId"))
             if call_id is not None:
                 attrs[sc.GEN_AI_TOOL_CALL_ID] = call_id
+
+
+def results_message(api_params: Mapping[str, Any]) -> Optional[Message]:
+    """With content capture on: the results handed back, as a ``tool`` message of ``tool_call_response``
+    parts (the invocation id and each result's response body)."""
+    for key in ("sessionState", "inlineSessionState"):
+        state = as_mapping(api_params.get(key))
+        results = state.get("returnControlInvocationResults")
+        if isinstance(results, list):
+            call_id = state.get("invocationId")
+            found: list[Optional[Part]] = []
+            for result in results:
+                result = as_mapping(result)
+                body = as_mapping(result.get("functionResult")) or as_mapping(result.get("apiResult"))
+                found.append(parts.tool_call_response(call_id, body.get("responseBody")))
+            return parts.message("tool", found)
+    return None
 
 
 def file_count(part: Mapping[str, Any]) -> int:

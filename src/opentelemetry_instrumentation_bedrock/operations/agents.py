@@ -17,7 +17,7 @@ from ..telemetry import names as sc
 from ..telemetry.facts import ResponseFacts, as_int, as_mapping, as_number, as_str
 from ..wire.streaming import EventReader
 from .agent_reader import agent_reader
-from .agent_return import returned_results
+from .agent_return import results_message, returned_results
 from .base import Attributes, Operation, RequestInfo, guardrail_attributes
 
 SERVICE = "bedrock-agent-runtime"
@@ -71,7 +71,17 @@ class InvokeAgent(Operation):
         return agent_reader(info, assembler)
 
     def request_content(self, api_params: Mapping[str, Any], info: RequestInfo) -> Any:
-        return _user_text(api_params, info, "inputText")
+        """The input text and, when the call hands tool results back, those results."""
+        from ..content.request import RequestContent
+
+        content = _user_text(api_params, info, "inputText")
+        if info.capture is None:
+            return content
+        results = results_message(api_params)
+        if results is None:
+            return content
+        text = content.messages if content is not None and api_params.get("inputText") else []
+        return RequestContent(None, [results, *text])
 
 
 class InvokeInlineAgent(InvokeAgent):
