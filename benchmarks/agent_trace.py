@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "emulator"))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from canned import STREAM_HEADERS, canned_client
@@ -31,9 +30,8 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from bedrock_emulator.agent_scripts import AgentScript
+from bedrock_emulator.agent_scripts import AgentScript, multi_agent_events
 from opentelemetry_instrumentation_bedrock import BedrockInstrumentor
-from test_agent_trace import multi_agent_events
 
 EVENTS = 17  # 16 trace events and the answer chunk
 

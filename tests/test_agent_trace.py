@@ -12,11 +12,16 @@ import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 
 from bedrock_emulator import AGENT_MODEL, Reply
-from bedrock_emulator.agent_scripts import AgentScript, answer_chunk, return_control
+from bedrock_emulator.agent_scripts import (
+    WEATHER_ARN,
+    AgentScript,
+    answer_chunk,
+    multi_agent_events,
+    return_control,
+)
 from helpers import all_telemetry_text, attrs, shape_has, usage_totals
 
 SERVICE = "bedrock-agent-runtime"
-WEATHER_ARN = "arn:aws:bedrock:us-east-1:123456789012:agent-alias/WEATHER1/ALIAS9"
 # What older botocore releases lack: they drop these trace members (or reject the events) silently.
 MULTI_AGENT = shape_has("TracePart", "callerChain", "collaboratorName", service=SERVICE) and shape_has(
     "InvocationInput", "agentCollaboratorInvocationInput", "codeInterpreterInvocationInput", service=SERVICE
@@ -60,40 +65,6 @@ def tree(spans: list[Any]) -> list[str]:
 
 def seconds(span: Any) -> float:
     return round((span.end_time - span.start_time) / 1e9, 3)
-
-
-def multi_agent_events(script: AgentScript) -> list[bytes]:
-    """A supervisor that calls a collaborator (which runs the code interpreter and a failing action
-    group), then a guardrail that intervenes, custom orchestration, and a post-processing model call."""
-    weather = {"chain": [WEATHER_ARN], "collaborator": "weather-agent", "agent_id": "WEATHER1"}
-    return [
-        *script.model(0.1, 0.9, "t-0", AGENT_MODEL, (100, 20)),
-        script.orchestration(1.0, {"invocationInput": {"traceId": "t-0", "invocationType": "AGENT_COLLABORATOR",
-            "agentCollaboratorInvocationInput": {"agentCollaboratorName": "weather-agent",
-            "agentCollaboratorAliasArn": WEATHER_ARN, "input": {"type": "TEXT", "text": "a secret handoff"}}}}),
-        *script.model(1.1, 1.6, "t-c0", AGENT_MODEL, (50, 10), **weather),
-        script.orchestration(1.65, {"invocationInput": {"traceId": "t-c0", "invocationType": "ACTION_GROUP_CODE_INTERPRETER",
-            "codeInterpreterInvocationInput": {"code": "print('a secret program')"}}}, **weather),
-        script.orchestration(2.0, {"observation": {"traceId": "t-c0", "codeInterpreterInvocationOutput": {
-            "executionOutput": "a secret output", "metadata": script.timing(1.7, 2.0)}}}, **weather),
-        script.orchestration(2.1, {"invocationInput": {"traceId": "t-c0", "invocationType": "ACTION_GROUP",
-            "actionGroupInvocationInput": {"actionGroupName": "weather", "function": "get_weather", "executionType": "LAMBDA",
-            "parameters": [{"name": "city", "type": "string", "value": "a secret city"}]}}}, **weather),
-        script.part(2.3, {"failureTrace": {"traceId": "t-c0", "failureCode": 424,
-            "failureReason": "a secret lambda failure", "metadata": script.timing(2.1, 2.3)}}, **weather),
-        *script.model(2.4, 2.8, "t-c1", AGENT_MODEL, (60, 15), **weather),
-        script.orchestration(2.9, {"observation": {"traceId": "t-0", "type": "AGENT_COLLABORATOR",
-            "agentCollaboratorInvocationOutput": {"agentCollaboratorName": "weather-agent", "agentCollaboratorAliasArn": WEATHER_ARN,
-            "output": {"type": "TEXT", "text": "a secret collaborator answer"}, "metadata": script.timing(1.0, 2.9)}}}),
-        script.part(3.0, {"guardrailTrace": {"traceId": "t-g", "action": "INTERVENED", "outputAssessments": [{
-            "contentPolicy": {"filters": [{"type": "VIOLENCE", "confidence": "HIGH", "action": "BLOCKED"}]},
-            "sensitiveInformationPolicy": {"piiEntities": [{"type": "EMAIL", "match": "secret@example.com",
-                                                            "action": "ANONYMIZED"}]}}],
-            "metadata": script.timing(2.9, 3.0)}}),
-        script.part(3.05, {"customOrchestrationTrace": {"traceId": "t-x", "event": {"text": "a secret orchestration"}}}),
-        *script.model(3.1, 3.5, "t-1", AGENT_MODEL, (30, 5), kind="postProcessingTrace", step="POST_PROCESSING"),
-        answer_chunk(),
-    ]  # fmt: skip
 
 
 @needs_full_trace

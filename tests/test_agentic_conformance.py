@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from bedrock_emulator import Reply
-from bedrock_emulator.agent_scripts import return_control
+from bedrock_emulator.agent_scripts import AgentScript, multi_agent_events, return_control
 from conftest import instrumentation
 from semconv_spec import EVENT_TABLE, METRIC_TABLE
-from test_agent_trace import FULL_TRACE, MODEL_OUTPUT, MULTI_AGENT, AgentScript, multi_agent_events
+from test_agent_trace import FULL_TRACE, MODEL_OUTPUT, MULTI_AGENT
 from test_conformance import check_attributes, collect, documented
 
 FLOW = {"flowIdentifier": "FLOW123456", "flowAliasIdentifier": "TSTALIASID"}

@@ -121,3 +121,17 @@ def test_agentic_retrieve_query_and_answer_only_with_capture(capture, emu, agent
     assert json.loads(root.attributes["gen_ai.output.messages"]) == [
         {"role": "assistant", "parts": [{"type": "text", "content": "This is a"}]}
     ]
+
+
+def test_agentic_retrieve_time_to_first_chunk_is_the_first_answer_text(instrumented, emu, agents):
+    from bedrock_emulator.routes.agent_agentic_retrieve import agentic_events
+
+    emu.script(
+        Reply.stream(agentic_events(KB, True), event_delays={6: 0.3})
+    )  # hold back the first answer piece
+    retrieve(agents)
+    root = next(s for s in instrumented.spans() if s.kind is SpanKind.CLIENT)
+    first = root.attributes["gen_ai.response.time_to_first_chunk"]
+    assert 0.3 <= first < (root.end_time - root.start_time) / 1e9
+    # Not an inference operation: the conventions' chunk histograms stay empty.
+    assert instrumented.points("gen_ai.client.inference.time_to_first_chunk") == []

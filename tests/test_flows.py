@@ -80,6 +80,9 @@ def test_invoke_flow_with_its_trace(instrumented, emu, agents):
     assert [(e.name, dict(e.attributes)) for e in node["Check"].events] == [
         ("aws.bedrock.flow.node.condition", {"aws.bedrock.flow.conditions.satisfied": ("isSunny",)})
     ]
+    # Each at the time Bedrock reported: the condition 0.1 s into its node, the action at the agent node's end.
+    assert node["Check"].events[0].timestamp - node["Check"].start_time == 100_000_000
+    assert node["AgentNode"].events[0].timestamp == node["AgentNode"].end_time
     agent = by_name["invoke_agent"]
     assert (attrs(agent), seconds(agent)) == ({
         "gen_ai.operation.name": "invoke_agent", "gen_ai.provider.name": "aws.bedrock", "gen_ai.agent.id": "FLOWAGENT1",
