@@ -310,3 +310,27 @@ def test_results_handed_back_are_input_content_only_with_capture(capture, emu, a
         {"type": "tool_call_response", "id": "inv-2", "response": {"TEXT": {"body": "Sunny"}}}]}]  # fmt: skip
     assert (span.attributes["aws.bedrock.agent.return_control.result_count"], span.attributes["gen_ai.tool.call.id"]) == (
         1, "inv-2")  # fmt: skip
+
+
+@needs_full_trace
+@pytest.mark.parametrize(("output", "error"), [({"executionTimeout": True}, "timeout"),
+                                               ({"executionError": "a secret traceback"}, "execution_error")])  # fmt: skip
+def test_a_failed_code_interpreter_run(instrumented, emu, agents, output, error):
+    script = AgentScript()
+    emu.script(Reply.stream([
+        script.orchestration(0.1, {"invocationInput": {"traceId": "t", "invocationType": "ACTION_GROUP_CODE_INTERPRETER",
+                                                       "codeInterpreterInvocationInput": {"code": "a secret program"}}}),
+        script.orchestration(0.6, {"observation": {"traceId": "t", "codeInterpreterInvocationOutput": {
+            **output, "metadata": script.timing(0.1, 0.6)}}}),
+        answer_chunk(),
+    ]))  # fmt: skip
+    invoke(agents)
+    code = next(s for s in instrumented.spans() if s.name == "execute_tool AMAZON.CodeInterpreter")
+    assert (code.status.status_code, code.attributes["error.type"], seconds(code)) == (
+        StatusCode.ERROR,
+        error,
+        0.5,
+    )
+    (point,) = instrumented.points("gen_ai.execute_tool.duration")
+    assert point.attributes["error.type"] == error
+    assert "secret" not in all_telemetry_text(instrumented)
