@@ -100,7 +100,8 @@ def test_invoke_flow_with_its_trace(instrumented, emu, agents):
     assert dict(workflow.attributes) == {"gen_ai.operation.name": "invoke_workflow", "gen_ai.provider.name": "aws.bedrock",
                                          "gen_ai.workflow.name": FLOW_ID, "server.address": "127.0.0.1",
                                          "server.port": workflow.attributes["server.port"]}  # fmt: skip
-    assert workflow.sum == pytest.approx((flow.end_time - flow.start_time) / 1e9, abs=0.002)
+    # the point is timed with perf_counter, the span with the wall clock: equal to scheduling noise
+    assert workflow.sum == pytest.approx((flow.end_time - flow.start_time) / 1e9, abs=0.01)
     assert instrumented.points("gen_ai.client.operation.duration") == []
     assert only_point(instrumented, "gen_ai.invoke_agent.duration").sum == pytest.approx(0.9)
     calls = only_point(instrumented, "gen_ai.invoke_agent.inference_calls")
