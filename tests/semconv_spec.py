@@ -57,6 +57,8 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "gen_ai.agent.name": ("string", DEV, REGISTRY),
     "gen_ai.tool.name": ("string", DEV, REGISTRY),
     "gen_ai.tool.type": ("string", DEV, REGISTRY),
+    "gen_ai.tool.call.id": ("string", DEV, REGISTRY),
+    "gen_ai.workflow.name": ("string", DEV, REGISTRY),
     "gen_ai.data_source.id": ("string", DEV, REGISTRY),
     "gen_ai.retrieval.top_k": ("int", DEV, REGISTRY),
     "gen_ai.retrieval.query.text": ("string", DEV, REGISTRY),
@@ -75,7 +77,6 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "gen_ai.evaluation.score.value": ("double", DEV, REGISTRY),
     "gen_ai.evaluation.score.label": ("string", DEV, REGISTRY),
     "gen_ai.evaluation.explanation": ("string", DEV, REGISTRY),
-    "gen_ai.tool.call.id": ("string", DEV, REGISTRY),  # also added by agents-16a: keep one when merging
     "aws.request_id": ("string", DEV, AWS_BEDROCK),
     "aws.bedrock.guardrail.id": ("string", DEV, AWS_BEDROCK),
     "aws.bedrock.knowledge_base.id": ("string", DEV, AWS_BEDROCK),
@@ -111,6 +112,7 @@ METRIC_TABLE: dict[str, tuple[str, str, str]] = {
     "gen_ai.invoke_agent.inference_calls": ("histogram", "{inference_call}", METRICS),
     "gen_ai.invoke_agent.tool_calls": ("histogram", "{tool_call}", METRICS),
     "gen_ai.execute_tool.duration": ("histogram", "s", METRICS),
+    "gen_ai.invoke_workflow.duration": ("histogram", "s", METRICS),
 }
 
 EVENT_TABLE: dict[str, str] = {

@@ -135,6 +135,14 @@ class Call:
     ) -> None:
         span = self.span
         telemetry = self.telemetry
+        if facts is not None and facts.on_end is not None:
+            try:
+                facts.on_end()
+            except Exception:
+                report("failed to end a response's child spans", self.shape())
+            if error_type is None and facts.failure is not None:  # reported in the response, not raised
+                error_type = facts.failure
+                span.set_status(Status(StatusCode.ERROR, error_type))
         attrs: dict[str, AttributeValue] = {}
         metric_attrs = self.metric_attrs
         input_tokens = output_tokens = None

@@ -19,10 +19,12 @@ class ResponseFacts:
         "cache_write_tokens",
         "cache_write_ttls",
         "extra_attributes",
+        "failure",
         "finish_reasons",
         "guardrail_findings",
         "guardrail_intervened",
         "input_tokens",
+        "on_end",
         "output_messages",
         "output_tokens",
         "reasoning_tokens",
@@ -63,6 +65,10 @@ class ResponseFacts:
         self.response_latency_mode: str | None = None
         # An agent's trace: (model invocations, tool invocations) seen; None without a trace.
         self.agent_calls: tuple[int, int] | None = None
+        # An error the response itself reported (an agent's failure trace), for a call that did not raise.
+        self.failure: str | None = None
+        # Called once when the call ends (an agent trace ends the child spans still open), before emitting.
+        self.on_end: Any = None
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)

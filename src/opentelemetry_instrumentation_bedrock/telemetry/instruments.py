@@ -30,6 +30,7 @@ TOKEN_BUCKETS = (
 
 
 AGENT_DURATION_BUCKETS = (0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 51.2, 102.4, 204.8, 409.6)
+WORKFLOW_DURATION_BUCKETS = (1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200)
 CALL_COUNT_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
 
 _TTFC = (
@@ -101,6 +102,7 @@ class Telemetry:
         "guardrail_interventions",
         "inference_duration",
         "invoke_agent_duration",
+        "invoke_workflow_duration",
         "operation_duration",
         "operation_input_tokens",
         "operation_output_tokens",
@@ -171,6 +173,9 @@ class Telemetry:
         self.invoke_agent_duration = _histograms(meter, "s", AGENT_DURATION_BUCKETS)(
             sc.GEN_AI_INVOKE_AGENT_DURATION, "GenAI agent invocation duration."
         )
+        self.invoke_workflow_duration = _histograms(meter, "s", WORKFLOW_DURATION_BUCKETS)(
+            sc.GEN_AI_INVOKE_WORKFLOW_DURATION, "Records duration of GenAI workflow."
+        )
         self.agent_inference_calls = _histograms(meter, "{inference_call}", CALL_COUNT_BUCKETS)(
             sc.GEN_AI_INVOKE_AGENT_INFERENCE_CALLS, "Number of inference calls made by one agent invocation."
         )
@@ -235,6 +240,8 @@ class Telemetry:
             specific = self.execute_tool_duration
         elif operation == sc.OP_INVOKE_AGENT:
             specific = self.invoke_agent_duration
+        elif operation == sc.OP_INVOKE_WORKFLOW:
+            specific = self.invoke_workflow_duration
         else:
             return (self.operation_duration,)
         return (specific, self.operation_duration) if self.compat else (specific,)
