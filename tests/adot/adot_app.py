@@ -69,10 +69,7 @@ def main() -> None:
         runtime.apply_guardrail(guardrailIdentifier="gr-abc123", guardrailVersion="1", source="INPUT",
                                 content=[{"text": {"text": "is this fine?"}}])  # fmt: skip
     for provider in (trace.get_tracer_provider(), metrics.get_meter_provider()):
-        flush = getattr(provider, "force_flush", None)
-        if flush is not None:
-            flush()
-        shutdown = getattr(provider, "shutdown", None)
+        shutdown = getattr(provider, "shutdown", None)  # exports what is left, once
         if shutdown is not None:
             shutdown()
 
