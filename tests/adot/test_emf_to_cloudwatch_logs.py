@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 pytest.importorskip("amazon.opentelemetry.distro", reason="tox -e adot installs aws-opentelemetry-distro")
-pytest.importorskip("moto", reason="tox -e adot installs moto[server]")
+pytest.importorskip("moto.moto_server.werkzeug_app", reason="tox -e adot installs moto[server]")
 
 from adot_run import adot_env, run_app
 from moto_server import moto_server

@@ -116,6 +116,9 @@ class Patch:
             }
             if info.model is not None:
                 common[sc.GEN_AI_REQUEST_MODEL] = info.model
+            agent_name = info.attributes.get(sc.GEN_AI_AGENT_NAME)
+            if agent_name is not None:  # inline agents: the conventions' agent metrics are by agent name
+                common[sc.GEN_AI_AGENT_NAME] = agent_name
             if address is not None:
                 common[sc.SERVER_ADDRESS] = address
             if port is not None:
