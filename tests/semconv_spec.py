@@ -72,6 +72,12 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "rpc.service": ("string", DEV, AWS_SDK),
     "rpc.method": ("string", DEV, AWS_SDK),
     "cloud.region": ("string", DEV, AWS_SDK),
+    # deprecated in the HTTP conventions; X-Ray and Application Signals read it (failed calls only)
+    "http.status_code": (
+        "int",
+        "deprecated",
+        "model/http/deprecated/registry-deprecated.yaml (http.status_code)",
+    ),
     "error.type": ("string", "stable", STABLE),
     "server.address": ("string", "stable", STABLE),
     "server.port": ("int", "stable", STABLE),

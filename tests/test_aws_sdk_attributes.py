@@ -61,6 +61,23 @@ def test_a_failed_call_keeps_them_and_the_error_request_id(instrumented, emu, cl
                                         "aws.request_id": "rid-throttled"}  # fmt: skip
 
 
+@pytest.mark.parametrize(("code", "status"), [("ThrottlingException", 429), ("InternalServerException", 500)])
+def test_a_failed_call_records_its_http_status_for_error_or_fault(instrumented, emu, client, code, status):
+    """X-Ray and Application Signals tell an error (4xx) from a fault (5xx) by the HTTP status, which
+    they read from the older ``http.status_code``."""
+    emu.script(Reply.error(code, "no", status=status))
+    with pytest.raises(ClientError):
+        client.converse(modelId=MODEL, messages=MESSAGES)
+    span_attrs = attrs(instrumented.span())
+    assert (span_attrs["http.response.status_code"], span_attrs["http.status_code"]) == (status, status)
+    assert span_attrs["error.type"] == code
+
+
+def test_a_successful_call_records_no_status(instrumented, emu, client):
+    client.converse(modelId=MODEL, messages=MESSAGES)
+    assert not {"http.response.status_code", "http.status_code"} & set(attrs(instrumented.span()))
+
+
 def test_agent_runtime_calls(instrumented, emu, make_client):
     agents = make_client("bedrock-agent-runtime")
     list(agents.invoke_agent(agentId="AGENT12345", agentAliasId="TSTALIASID", sessionId="s1",

@@ -42,6 +42,7 @@ initialize()  # what opentelemetry-instrument's sitecustomize does
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
 from opentelemetry import metrics, trace  # noqa: E402
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -53,6 +54,11 @@ def main() -> None:
     runtime = boto3.client("bedrock-runtime", region_name="us-east-1", config=config)
     agents = boto3.client("bedrock-agent-runtime", region_name="us-east-1", config=config)
     calls = os.environ.get("ADOT_APP_CALLS", "converse,stream,agent,retrieve,guardrail").split(",")
+    if "throttled" in calls:  # the emulator was scripted to throttle this one
+        try:
+            runtime.converse(modelId=MODEL, messages=MESSAGES)
+        except ClientError:
+            pass
     if "converse" in calls:
         runtime.converse(modelId=MODEL, messages=MESSAGES, inferenceConfig={"maxTokens": 64})
     if "stream" in calls:

@@ -99,7 +99,7 @@ def test_the_values_application_signals_shows(runs):
 
 
 def dependency_points(metrics: list[tuple[str, Any]]) -> dict[tuple[str, tuple[Any, ...]], int]:
-    """Application Signals' Latency/Error/Fault points: (metric, attributes) -> count or value."""
+    """Application Signals' points: (metric, attributes) -> spans counted (Latency) or flagged (Error, Fault)."""
     out: dict[tuple[str, tuple[Any, ...]], int] = {}
     for name, metric in metrics:
         kind = metric.WhichOneof("data")
@@ -108,11 +108,10 @@ def dependency_points(metrics: list[tuple[str, Any]]) -> dict[tuple[str, tuple[A
             attributes = tuple(sorted((a.key, any_value(a.value)) for a in point.attributes
                                       if a.key not in ("aws.remote.resource.account.access_key", "aws.remote.resource.region",
                                                        "RemoteResourceAccessKey", "RemoteResourceRegion")))  # fmt: skip
-            value = (
-                point.count
-                if kind in ("histogram", "exponential_histogram")
-                else int(point.as_int or point.as_double)
-            )
+            if kind in ("histogram", "exponential_histogram"):  # Error, Fault: 0 or 1 per span; Latency: ms
+                value = int(point.sum) if name in ("Error", "Fault") else point.count
+            else:
+                value = int(point.as_int or point.as_double)
             out[(name, attributes)] = out.get((name, attributes), 0) + value
     return out
 
@@ -131,3 +130,28 @@ def test_application_signals_metrics_name_the_same_dependencies(runs):
     latency = {dict(k[1]).get("aws.remote.operation"): v for k, v in ours.items() if k[0] == "Latency"}
     # one dependency point per call, and the service's own point (each span is a local root here)
     assert latency == {"Converse": 1, "ConverseStream": 1, "InvokeAgent": 1, "Retrieve": 1, None: 5}
+
+
+@pytest.mark.parametrize(("code", "status", "error", "fault"),
+                         [("ThrottlingException", 429, 1, 0), ("InternalServerException", 500, 0, 1)])  # fmt: skip
+def test_a_failed_call_is_an_error_or_a_fault_as_for_adots_own_span(emulator, code, status, error, fault):
+    from bedrock_emulator import Reply
+
+    found = {}
+    for name, extra in (("ours", {}), ("theirs", {"OTEL_PYTHON_DISABLED_INSTRUMENTATIONS": "bedrock"})):
+        emulator.reset()
+        emulator.script(Reply.error(code, "no", status=status))
+        with OtlpSink() as sink:
+            run_app(adot_env(emulator, sink.url, ADOT_APP_CALLS="throttled", **extra))
+            assert wait_for(lambda: len(sink.metrics("/appsignals/v1/metrics")) >= 3)
+            (span,) = sink.spans()
+            found[name] = (span, dependency_points(sink.metrics("/appsignals/v1/metrics")))
+    emulator.reset()
+    (ours, our_points), (theirs, their_points) = found["ours"], found["theirs"]
+    expected = {k: v for k, v in signals(theirs).items() if k not in CREDENTIAL_DERIVED}
+    assert signals(ours) == expected
+    assert our_points == their_points
+    dependency = {
+        key[0]: value for key, value in our_points.items() if dict(key[1]).get("aws.remote.operation")
+    }
+    assert (dependency["Error"], dependency["Fault"], dependency["Latency"]) == (error, fault, 1)

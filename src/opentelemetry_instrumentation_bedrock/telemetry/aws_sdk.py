@@ -44,3 +44,15 @@ def _build(client: Any, operation_name: str, region: Optional[str]) -> Mapping[s
     if isinstance(region, str) and region:
         attrs[sc.CLOUD_REGION] = region
     return attrs
+
+
+def error_status(exc: BaseException) -> Optional[dict[str, AttributeValue]]:
+    """The HTTP status of a failed call (botocore's ``ClientError.response``), as span attributes: the
+    stable ``http.response.status_code`` and the older ``http.status_code`` that X-Ray's and ADOT's
+    Application Signals read to tell an error (4xx: throttles, validation) from a fault (5xx)."""
+    response: Any = getattr(exc, "response", None)
+    meta = response.get("ResponseMetadata") if isinstance(response, dict) else None
+    status = meta.get("HTTPStatusCode") if isinstance(meta, dict) else None
+    if not isinstance(status, int) or isinstance(status, bool):
+        return None
+    return {sc.HTTP_RESPONSE_STATUS_CODE: status, sc.HTTP_STATUS_CODE_DEPRECATED: status}

@@ -74,6 +74,8 @@ RPC_SERVICE: Final = "rpc.service"
 RPC_METHOD: Final = "rpc.method"
 CLOUD_REGION: Final = "cloud.region"
 RPC_SYSTEM_AWS_API: Final = "aws-api"
+# The pre-stable name of http.response.status_code, which X-Ray and Application Signals still read.
+HTTP_STATUS_CODE_DEPRECATED: Final = "http.status_code"
 # Bedrock resource ids that ADOT's Application Signals reads (its own names; docs/reference.md).
 AWS_BEDROCK_AGENT_ID: Final = "aws.bedrock.agent.id"
 
