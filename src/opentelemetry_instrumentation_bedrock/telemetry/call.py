@@ -15,6 +15,7 @@ from opentelemetry.util.types import AttributeValue
 
 from ..bugs import report
 from ..content.request import RequestContent
+from ..cost.estimate import estimate
 from . import names as sc
 from .attempts import Attempts
 from .aws_sdk import error_status
@@ -32,6 +33,7 @@ class Call:
     __slots__ = (
         "_done",
         "attempts",
+        "cost_request",
         "guardrail_id",
         "metric_attrs",
         "operation",
@@ -56,6 +58,8 @@ class Call:
         self.request_content: Optional[RequestContent] = None
         self.attempts: Optional[Attempts] = None  # filled by the retry handlers while botocore runs
         self.guardrail_id: Optional[str] = None
+        # The request's attributes (service tier, image size), for the cost estimate; set by the patch.
+        self.cost_request: Optional[dict[str, AttributeValue]] = None
 
     def shape(self) -> str:
         """Operation and model, to tell one kind of failure of ours from another."""
@@ -148,9 +152,7 @@ class Call:
             _response_attributes(facts, attrs, input_tokens, output_tokens, telemetry.compat)
             if facts.response_model is not None:
                 metric_attrs = {**metric_attrs, sc.GEN_AI_RESPONSE_MODEL: facts.response_model}
-            cost = self._cost(facts)
-            if cost is not None:
-                attrs[sc.AWS_BEDROCK_USAGE_COST] = cost
+            cost = self._cost(facts, attrs, error_type is None)
         attempts = self.attempts
         if attempts is not None:
             attrs[sc.AWS_BEDROCK_RETRY_COUNT] = max(0, attempts.count - 1)
@@ -169,8 +171,14 @@ class Call:
             try:
                 output = facts.output_messages if facts is not None else None
                 documents = facts.retrieval_documents if facts is not None else None
+                more = facts.recorded_content if facts is not None else None
                 recorder.record(
-                    span, {**(self.request_attrs or {}), **attrs}, self.request_content, output, documents
+                    span,
+                    {**(self.request_attrs or {}), **attrs},
+                    self.request_content,
+                    output,
+                    documents,
+                    more,
                 )
             except Exception:
                 report("failed to record content", self.shape())
@@ -212,13 +220,26 @@ class Call:
         if facts is not None and facts.guardrail_intervened:
             self._count_intervention(facts, context)
 
-    def _cost(self, facts: ResponseFacts) -> Optional[float]:
-        """At the request model's price, else (a prompt router, say) the response model's."""
-        pricing = self.telemetry.pricing
-        price = pricing.price(_as_model(self.metric_attrs.get(sc.GEN_AI_REQUEST_MODEL)))
-        if price is None:
-            price = pricing.price(facts.response_model)
-        return price.cost(facts) if price is not None else None
+    def _cost(
+        self, facts: ResponseFacts, attrs: dict[str, AttributeValue], succeeded: bool
+    ) -> Optional[float]:
+        """At the request model's price, else (a prompt router, say) the response model's; the tier,
+        cache TTLs and image sizes the call used (cost/estimate.py). Sets the cost attribute, or the
+        reason a billed call has none."""
+        cost, reason, base_model = estimate(
+            self.telemetry.pricing,
+            _as_model(self.metric_attrs.get(sc.GEN_AI_REQUEST_MODEL)),
+            facts,
+            self.cost_request,
+            succeeded,
+        )
+        if cost is not None:
+            attrs[sc.AWS_BEDROCK_USAGE_COST] = cost
+        elif reason is not None:
+            attrs[sc.AWS_BEDROCK_USAGE_UNPRICED_REASON] = reason
+        if base_model is not None:
+            attrs[sc.AWS_BEDROCK_INFERENCE_PROFILE_BASE_MODEL] = base_model
+        return cost
 
     def _count_intervention(self, facts: ResponseFacts, context: Any) -> None:
         base: dict[str, AttributeValue] = {
