@@ -53,7 +53,7 @@ class AsyncPatch(Patch):
         self, operation: Operation, client: Any, operation_name: str, api_params: Mapping[str, Any]
     ) -> Any:
         original = self.original
-        started = self._start(operation, client, api_params)
+        started = self._start(operation, client, api_params, operation_name)
         if started is None:
             return await original(client, operation_name, api_params)
         info, call = started

@@ -55,6 +55,7 @@ class InvokeAgent(Operation):
         agent = as_str(api_params.get("agentId"))
         if agent is not None:
             attrs[sc.GEN_AI_AGENT_ID] = agent
+            attrs[sc.AWS_BEDROCK_AGENT_ID] = agent  # the name Application Signals reads (AWS::Bedrock::Agent)
         alias = as_str(api_params.get("agentAliasId"))
         if alias is not None:
             attrs[sc.AWS_BEDROCK_AGENT_ALIAS_ID] = alias

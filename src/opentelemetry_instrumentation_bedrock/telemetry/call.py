@@ -18,6 +18,7 @@ from ..content.request import RequestContent
 from ..cost.estimate import estimate
 from . import names as sc
 from .attempts import Attempts
+from .aws_sdk import error_status
 from .facts import ResponseFacts
 from .instruments import Telemetry
 
@@ -96,6 +97,9 @@ class Call:
         now = perf_counter()
         try:
             error_type, error_request_id = _describe(exc)
+            status = error_status(exc)
+            if status is not None and self.span.is_recording():
+                self.span.set_attributes(status)
             # The description is the error type, never the message: messages can echo request values.
             self.span.set_status(Status(StatusCode.ERROR, error_type))
             if self.operation in sc.INFERENCE_OPERATIONS:

@@ -67,6 +67,18 @@ AWS_REQUEST_ID: Final = "aws.request_id"
 AWS_BEDROCK_GUARDRAIL_ID: Final = "aws.bedrock.guardrail.id"
 AWS_BEDROCK_KNOWLEDGE_BASE_ID: Final = "aws.bedrock.knowledge_base.id"
 
+# AWS SDK client span attributes (semantic-conventions docs/cloud-providers/aws-sdk.md), spelled as
+# opentelemetry-instrumentation-botocore records them; X-Ray and Application Signals key on them.
+RPC_SYSTEM: Final = "rpc.system"
+RPC_SERVICE: Final = "rpc.service"
+RPC_METHOD: Final = "rpc.method"
+CLOUD_REGION: Final = "cloud.region"
+RPC_SYSTEM_AWS_API: Final = "aws-api"
+# The pre-stable name of http.response.status_code, which X-Ray and Application Signals still read.
+HTTP_STATUS_CODE_DEPRECATED: Final = "http.status_code"
+# Bedrock resource ids that ADOT's Application Signals reads (its own names; docs/reference.md).
+AWS_BEDROCK_AGENT_ID: Final = "aws.bedrock.agent.id"
+
 # --- GenAI events
 GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS: Final = "gen_ai.client.inference.operation.details"
 GEN_AI_CLIENT_OPERATION_EXCEPTION: Final = "gen_ai.client.operation.exception"
