@@ -25,7 +25,7 @@ from typing import Any, Callable, Optional
 
 from opentelemetry.instrumentation.instrumentor import BaseInstrumentor  # type: ignore[attr-defined]
 
-from .config import CaptureConfig, semconv_compat
+from .config import CaptureConfig, defer_nested_usage, semconv_compat
 from .cost.pricing import Pricing
 from .hooks.botocore import Patch
 from .hooks.coexist import quiet_other_instrumentations
@@ -68,6 +68,7 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             Pricing.load(kwargs.get("prices")),
             semconv_compat(kwargs),
         )
+        telemetry.defer_nested_usage = defer_nested_usage(kwargs)
         patch = Patch(BaseClient._make_api_call, telemetry)
         BaseClient._make_api_call = patch.wrapper
         self._patch = patch

@@ -28,6 +28,7 @@ from ..telemetry import v141
 from ..telemetry.call import Call
 from ..telemetry.facts import ResponseFacts, as_int
 from ..telemetry.instruments import Telemetry
+from ..telemetry.nesting import in_inference_span
 from ..wire.bodies import BodyReplacer, observe_sync_body
 from ..wire.body_observer import BodyObserver
 from ..wire.endpoint import server_of
@@ -131,6 +132,8 @@ class Patch:
             request_attrs = {**common, **info.attributes}
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)
+            if self.telemetry.defer_nested_usage and info.operation in sc.INFERENCE_OPERATIONS:
+                call.usage_deferred = in_inference_span()
             try:
                 self._prepare(operation, api_params, info, call, request_attrs)
             except Exception:

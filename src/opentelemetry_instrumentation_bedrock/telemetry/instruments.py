@@ -95,6 +95,7 @@ class Telemetry:
         "client_cost",
         "compat",
         "content",
+        "defer_nested_usage",
         "events",
         "execute_tool_duration",
         "guardrail_interventions",
@@ -134,6 +135,7 @@ class Telemetry:
         self.pricing = pricing if pricing is not None else Pricing.load()
         self.compat = compat
         self.events = events  # for gen_ai.client.operation.exception
+        self.defer_nested_usage = False  # set by instrument(): config.defer_nested_usage
         # Bedrock-specific counters (documented in docs/reference.md).
         self.throttled_attempts: Counter = meter.create_counter(
             sc.AWS_BEDROCK_CLIENT_THROTTLED_ATTEMPTS,
