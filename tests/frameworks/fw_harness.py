@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Union
 
-from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry import trace
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
 from opentelemetry.trace import SpanKind, StatusCode
 
 from bedrock_emulator import BedrockEmulator, Reply, Served, event
@@ -119,6 +120,35 @@ class Run:
         return [s for s in self.telemetry.spans() if s.instrumentation_scope.name != SCOPE]
 
 
+class _Relay(SpanProcessor):
+    """On the global tracer provider (which frameworks such as Strands use): hands the spans that end
+    during an instrumented run to that run's exporter, and drops the rest."""
+
+    def __init__(self) -> None:
+        self.target: Optional[Telemetry] = None
+
+    def on_end(self, span: ReadableSpan) -> None:
+        target = self.target
+        if target is not None:
+            target.exporter.export([span])
+
+
+RELAY = _Relay()
+
+
+def global_tracer_provider() -> None:
+    """Make the global tracer provider an SDK one feeding ``RELAY`` (once per process), as an app that
+    set up OpenTelemetry has: a framework that traces through the global provider then records."""
+    current = trace.get_tracer_provider()
+    if isinstance(current, TracerProvider):
+        if RELAY not in current._active_span_processor._span_processors:
+            current.add_span_processor(RELAY)
+        return
+    provider = TracerProvider()
+    provider.add_span_processor(RELAY)
+    trace.set_tracer_provider(provider)
+
+
 class _Recorder(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -170,7 +200,11 @@ def both(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             with instrumentation(telemetry, **instrument) as tel:
-                traced = _execute(scenario, view)
+                RELAY.target = tel
+                try:
+                    traced = _execute(scenario, view)
+                finally:
+                    RELAY.target = None
     finally:
         ours.removeHandler(recorder)
     served = list(emu.served)
@@ -256,7 +290,7 @@ def check_spans(
         if want.get("gen_ai.request.stream") and "error.type" not in want:
             assert isinstance(ttfc, float) and 0 < ttfc < 5, ttfc
         captured = {k: json.loads(got.pop(k)) for k in list(got) if k in _CONTENT_KEYS}
-        assert got == want, f"span {index}"
+        assert got == want, (index, got)
         if content is not None:
             assert captured == content[index], (index, captured)
         else:
