@@ -12,6 +12,7 @@ import gc
 import inspect
 import json
 import logging
+import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -158,6 +159,16 @@ class _Recorder(logging.Handler):
         self.records.append(record)
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_HTTP_DATE = re.compile(r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT")
+
+
+def _stable(message: str) -> str:
+    """An error message without what differs from one request to the next (pydantic-ai quotes the whole
+    response: its request id and date)."""
+    return _HTTP_DATE.sub("<date>", _UUID.sub("<request id>", message))
+
+
 def _execute(scenario: Callable[[], Any], view: Callable[[Any], Any]) -> Any:
     try:
         result = scenario()
@@ -166,7 +177,7 @@ def _execute(scenario: Callable[[], Any], view: Callable[[Any], Any]) -> Any:
         outcome = ("returned", view(result))
     except Exception as exc:
         # By name: botocore makes its error classes per client, and each run builds its own client.
-        outcome = ("raised", f"{type(exc).__module__}.{type(exc).__qualname__}", str(exc))
+        outcome = ("raised", f"{type(exc).__module__}.{type(exc).__qualname__}", _stable(str(exc)))
     gc.collect()  # a stream the scenario dropped ends now, in both runs alike
     return outcome
 
@@ -193,6 +204,8 @@ def both(
     assert emu.pending() == 0, "the uninstrumented run left scripted answers unused"
 
     script()
+    if telemetry is not None:  # a framework's own spans from the uninstrumented run: not this run's
+        telemetry.exporter.clear()
     recorder = _Recorder()
     ours = logging.getLogger(SCOPE)
     ours.addHandler(recorder)
