@@ -117,8 +117,18 @@ class Run:
         spans = [s for s in self.telemetry.spans() if s.instrumentation_scope.name == SCOPE]
         return sorted(spans, key=lambda s: s.start_time or 0)
 
-    def foreign(self) -> list[ReadableSpan]:
-        return [s for s in self.telemetry.spans() if s.instrumentation_scope.name != SCOPE]
+    def inference_usage(self) -> tuple[int, int]:
+        """Input and output tokens summed over every GenAI inference span of the trace, ours and a
+        framework's: what a backend summing ``gen_ai.usage.*`` over model calls would count."""
+        spans = [
+            s for s in self.telemetry.spans() if (s.attributes or {}).get("gen_ai.operation.name") == "chat"
+        ]
+        totals = [0, 0]
+        for span in spans:
+            for index, key in enumerate(("gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens")):
+                value = (span.attributes or {}).get(key, 0)
+                totals[index] += value if isinstance(value, int) else 0
+        return totals[0], totals[1]
 
 
 class _Relay(SpanProcessor):
@@ -340,10 +350,6 @@ def check_metrics(run: Run, calls: Iterable[tuple[Optional[tuple[int, int]], Opt
         assert sum(p.sum for p in histogram) == sum(u[index] for u in ok)
     cost_points = run.telemetry.points("aws.bedrock.client.cost")
     assert round(sum(p.value for p in cost_points), 9) == round(sum(cost(u) for u in ok), 9)
-
-
-def served_usage(run: Run) -> list[Optional[tuple[int, int]]]:
-    return [s.usage for s in run.served]
 
 
 def tree(spans: Sequence[ReadableSpan]) -> list[str]:

@@ -19,7 +19,6 @@ from fw_harness import (
     INVALID_MODEL,
     MODEL,
     THROTTLED,
-    Run,
     both,
     check_metrics,
     check_spans,
@@ -67,15 +66,6 @@ def result_view(result: Any) -> Any:
     return (result.output, result.usage.input_tokens, result.usage.output_tokens, result.usage.requests)
 
 
-def inference_usage(run: Run) -> tuple[int, int]:
-    """Input and output tokens summed over every GenAI inference span of the trace."""
-    spans = [s for s in run.telemetry.spans() if (s.attributes or {}).get("gen_ai.operation.name") == "chat"]
-    return (
-        sum(int((s.attributes or {}).get("gen_ai.usage.input_tokens", 0)) for s in spans),  # type: ignore[call-overload]
-        sum(int((s.attributes or {}).get("gen_ai.usage.output_tokens", 0)) for s in spans),  # type: ignore[call-overload]
-    )
-
-
 def test_run_sync_plain(emu: Any) -> None:
     run = both(
         emu, lambda: agent(emu).run_sync("Weather in Paris?"), [text_reply("Sunny.", (11, 3))], result_view
@@ -101,7 +91,7 @@ def test_run_sync_with_pydantic_ai_instrumentation(emu: Any, nested_usage: str) 
     check_spans(run, [expected_span(emu, run.served[0], usage_on_span=not defer)])
     # Ours, once per call whichever the choice (pydantic-ai's own metrics have other names).
     check_metrics(run, [((11, 3), None)])
-    assert inference_usage(run) == ((11, 3) if defer else (22, 6))
+    assert run.inference_usage() == ((11, 3) if defer else (22, 6))
     ours = "" if defer else " tokens=11/3"
     assert tree(run.telemetry.spans()) == [
         "invoke_agent agent (INTERNAL) [pydantic-ai]",
@@ -143,7 +133,7 @@ def test_async_run_with_pydantic_ai_instrumentation(emu: Any) -> None:
     assert run.outcome == ("returned", ("Sunny.", 11, 3, 1))
     check_spans(run, [expected_span(emu, run.served[0], usage_on_span=False)])
     check_metrics(run, [((11, 3), None)])
-    assert inference_usage(run) == (11, 3)
+    assert run.inference_usage() == (11, 3)
 
 
 SYSTEM = "You report the weather."
@@ -213,7 +203,7 @@ def test_tool_loop_with_content(emu: Any, streaming: bool) -> None:
         ],
     )
     check_metrics(run, [((31, 12), None), ((52, 4), None)])
-    assert inference_usage(run) == (83, 16)
+    assert run.inference_usage() == (83, 16)
 
 
 class Weather(BaseModel):

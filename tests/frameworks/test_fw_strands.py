@@ -19,7 +19,6 @@ from fw_harness import (
     INVALID_MODEL,
     MODEL,
     THROTTLED,
-    Run,
     both,
     check_metrics,
     check_spans,
@@ -63,15 +62,6 @@ def result_view(result: Any) -> Any:
     return (str(result), result.stop_reason, result.metrics.accumulated_usage)
 
 
-def inference_usage(run: Run) -> tuple[int, int]:
-    """Input and output tokens summed over every GenAI inference span of the trace (ours and Strands')."""
-    spans = [s for s in run.telemetry.spans() if (s.attributes or {}).get("gen_ai.operation.name") == "chat"]
-    return (
-        sum(int((s.attributes or {}).get("gen_ai.usage.input_tokens", 0)) for s in spans),  # type: ignore[call-overload]
-        sum(int((s.attributes or {}).get("gen_ai.usage.output_tokens", 0)) for s in spans),  # type: ignore[call-overload]
-    )
-
-
 @pytest.mark.parametrize("streaming", [True, False])
 def test_agent_call(emu: Any, streaming: bool) -> None:
     reply = text_stream(WORDS, (12, 4)) if streaming else text_reply("Paris is sunny today.", (12, 4))
@@ -82,7 +72,7 @@ def test_agent_call(emu: Any, streaming: bool) -> None:
     )
     check_spans(run, [expected_span(emu, run.served[0], stream=streaming, usage_on_span=False)])
     check_metrics(run, [((12, 4), None)])
-    assert inference_usage(run) == (12, 4)  # once, on Strands' chat span
+    assert run.inference_usage() == (12, 4)  # once, on Strands' chat span
     assert tree(run.telemetry.spans()) == [
         "invoke_agent Strands Agents (INTERNAL) [strands.telemetry.tracer] tokens=12/4",
         "  execute_event_loop_cycle (INTERNAL) [strands.telemetry.tracer]",
@@ -97,7 +87,7 @@ def test_keep_puts_usage_on_both(emu: Any) -> None:
     )
     check_spans(run, [expected_span(emu, run.served[0], stream=True)])
     check_metrics(run, [((12, 4), None)])
-    assert inference_usage(run) == (24, 8)  # what the switch trades: ours and Strands' both count
+    assert run.inference_usage() == (24, 8)  # what the switch trades: ours and Strands' both count
 
 
 def test_stream_async_to_the_end_and_stopped_early(emu: Any) -> None:
@@ -188,7 +178,7 @@ def test_tool_loop_with_content(emu: Any, streaming: bool) -> None:
         ],
     )
     check_metrics(run, [((31, 12), None), ((52, 4), None)])
-    assert inference_usage(run) == (83, 16)
+    assert run.inference_usage() == (83, 16)
     assert tree(run.telemetry.spans()) == [
         "invoke_agent Strands Agents (INTERNAL) [strands.telemetry.tracer] tokens=83/16",
         "  execute_event_loop_cycle (INTERNAL) [strands.telemetry.tracer]",
@@ -244,4 +234,4 @@ def test_concurrent_agents(emu: Any) -> None:
         got.pop("gen_ai.response.time_to_first_chunk")
         assert got == expected_span(emu, by_id[got["aws.request_id"]], stream=True, usage_on_span=False)
     check_metrics(run, [((12, 4), None)] * 3)
-    assert inference_usage(run) == (36, 12)
+    assert run.inference_usage() == (36, 12)
