@@ -13,9 +13,11 @@ REGISTRY = "model/gen-ai/registry.yaml@f75b8e6af558d33f7f7a8a1f381dfdff0e45764c"
 METRICS = "model/gen-ai/metrics.yaml@024a4f944a1291fcb627c9c47da69e79868dd15e"
 TOKEN_METRICS = "model/gen-ai/token-metrics.yaml@9b2ce3b4e6b351a44025a289eefc1a6f6108a938"
 EVENTS = "model/gen-ai/events.yaml@0387091683b4e4dac7d26e25e6f9cfe22cf3f138"
+EVALUATION_EVENTS = "model/gen-ai/events.yaml@fecf9e12378d7b913438c954f8d7d243680ece47"
 EXCEPTIONS = "docs/gen-ai/gen-ai-exceptions.md@e8fc5751506258db1459d1bde47994e01dee922e"
 AWS_BEDROCK = "docs/gen-ai/aws-bedrock.md@002c8a6ea1c8a42b14a4527db83b3cabcded610a (aws.* registry)"
 STABLE = "open-telemetry/semantic-conventions (stable)"
+REALTIME = "docs/gen-ai/gen-ai-realtime-spans.md@19df343f3e7597308bea885bf1bc79b225f84638"
 
 DEV = "development"
 
@@ -63,6 +65,17 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "gen_ai.output.messages": ("any", DEV, REGISTRY),
     "gen_ai.system_instructions": ("any", DEV, REGISTRY),
     "gen_ai.tool.definitions": ("any", DEV, REGISTRY),
+    # AgentCore (docs/agentcore.md): memory spans, evaluation results, tool call ids.
+    "gen_ai.memory.store.id": ("string", DEV, REGISTRY),
+    "gen_ai.memory.record.id": ("string", DEV, REGISTRY),
+    "gen_ai.memory.record.count": ("int", DEV, REGISTRY),
+    "gen_ai.memory.query.text": ("string", DEV, REGISTRY),
+    "gen_ai.memory.records": ("any", DEV, REGISTRY),
+    "gen_ai.evaluation.name": ("string", DEV, REGISTRY),
+    "gen_ai.evaluation.score.value": ("double", DEV, REGISTRY),
+    "gen_ai.evaluation.score.label": ("string", DEV, REGISTRY),
+    "gen_ai.evaluation.explanation": ("string", DEV, REGISTRY),
+    "gen_ai.tool.call.id": ("string", DEV, REGISTRY),  # also added by agents-16a: keep one when merging
     "aws.request_id": ("string", DEV, AWS_BEDROCK),
     "aws.bedrock.guardrail.id": ("string", DEV, AWS_BEDROCK),
     "aws.bedrock.knowledge_base.id": ("string", DEV, AWS_BEDROCK),
@@ -71,6 +84,12 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "server.port": ("int", "stable", STABLE),
     "http.response.status_code": ("int", "stable", STABLE),
     "exception.type": ("string", "stable", STABLE),
+    # Realtime sessions (Nova Sonic through aws-sdk-bedrock-runtime): the realtime_inference span's attributes.
+    "gen_ai.realtime_session.id": ("string", DEV, REALTIME),
+    "gen_ai.usage.audio.input_tokens": ("int", DEV, REALTIME),
+    "gen_ai.usage.audio.output_tokens": ("int", DEV, REALTIME),
+    "gen_ai.usage.text.input_tokens": ("int", DEV, REALTIME),
+    "gen_ai.usage.text.output_tokens": ("int", DEV, REALTIME),
 }
 
 # metric -> (instrument, unit, source)
@@ -97,6 +116,7 @@ METRIC_TABLE: dict[str, tuple[str, str, str]] = {
 EVENT_TABLE: dict[str, str] = {
     "gen_ai.client.inference.operation.details": EVENTS,
     "gen_ai.client.operation.exception": EXCEPTIONS,
+    "gen_ai.evaluation.result": EVALUATION_EVENTS,
 }
 
 # The v1.41.0 names: emitted only in the compatibility mode (semconv_compat="v1.41").

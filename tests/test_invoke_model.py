@@ -478,6 +478,7 @@ def genai_attrs(span: Any) -> dict[str, Any]:
         "aws.bedrock.retry.max_attempts",
         "aws.bedrock.retry.count",
         "aws.bedrock.usage.cost",
+        "aws.bedrock.usage.unpriced_reason",  # checked in test_cost_cases.py
     }
     return {
         k: v for k, v in attrs(span).items() if k.startswith(("gen_ai.", "aws.bedrock.")) and k not in skip

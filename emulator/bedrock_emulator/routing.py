@@ -21,7 +21,8 @@ PathRule = Callable[[list[str]], Optional[tuple[Optional[str], str]]]
 class Call:
     """An unscripted request as a handler sees it: the routed id (a model id, or what the path names
     instead) and operation, the JSON body (None if absent or not JSON), the raw body, the HTTP method,
-    and the usage, model latency (ms) and real delay (s) its answer reports."""
+    and the usage, model latency (ms) and real delay (s) its answer reports; ``headers`` are the
+    request's (the AgentCore routes read the trace context the caller sent)."""
 
     model_id: Any
     operation: str
@@ -31,6 +32,7 @@ class Call:
     usage: tuple[int, int]
     latency: int
     delay: float
+    headers: Any = None  # the request's HTTP headers (a dict), for routes that answer with them
 
 
 Handler = Callable[[Call], Reply]

@@ -103,7 +103,13 @@ class BedrockEmulator:
         return None
 
     def _default(
-        self, model_id: Any, operation: str, request: Any, raw: bytes, method: str = "POST"
+        self,
+        model_id: Any,
+        operation: str,
+        request: Any,
+        raw: bytes,
+        method: str = "POST",
+        headers: Optional[dict[str, str]] = None,
     ) -> Reply:
         usage = default_usage(request)
         latency = self.latency_ms
@@ -111,7 +117,7 @@ class BedrockEmulator:
         if self.time_scale > 0:
             latency = int((120 + 4 * usage[0] + 25 * usage[1] + binascii.crc32(raw) % 200) * self.time_scale)
             delay = latency / 1000.0
-        return dispatch(Call(model_id, operation, request, raw, method, usage, latency, delay))
+        return dispatch(Call(model_id, operation, request, raw, method, usage, latency, delay, headers))
 
     def answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[Reply, str]:
         """The reply to a request and the request id to send with it (the reply's own, if scripted)."""
@@ -125,7 +131,7 @@ class BedrockEmulator:
             if operation is None or not routable(model_id, operation):
                 reply = Reply.error("UnknownOperationException", f"no route for {path}", status=404)
             else:
-                reply = self._default(model_id, operation, request, body, method)
+                reply = self._default(model_id, operation, request, body, method, headers)
         scripted_ids = [v for k, v in reply.headers.items() if k.lower() == "x-amzn-requestid"]
         request_id = scripted_ids[0] if scripted_ids else str(uuid.uuid4())
         with self._lock:

@@ -25,11 +25,12 @@ from typing import Any, Callable, Optional
 
 from opentelemetry.instrumentation.instrumentor import BaseInstrumentor  # type: ignore[attr-defined]
 
-from .config import CaptureConfig, defer_nested_usage, semconv_compat
+from .config import CaptureConfig, defer_nested_usage, profile_resolution, semconv_compat
 from .cost.pricing import Pricing
 from .hooks.botocore import Patch
 from .hooks.coexist import quiet_other_instrumentations
 from .hooks.post_import import PostImportHook
+from .operations.bedrock_agentcore.propagation import propagation_enabled
 from .package import _instruments
 from .telemetry.instruments import Telemetry
 from .version import __version__
@@ -52,6 +53,8 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     _patch: Optional[Patch] = None
     _async_patch: Optional[Any] = None
     _async_hook: Optional[PostImportHook] = None
+    _smithy_patch: Optional[Any] = None
+    _smithy_hook: Optional[PostImportHook] = None
     _restore_others: Optional[Callable[[], None]] = None
 
     def instrumentation_dependencies(self) -> Collection[str]:
@@ -60,15 +63,22 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
     def _instrument(self, **kwargs: Any) -> None:
         from botocore.client import BaseClient
 
+        profile_ttl = profile_resolution(kwargs)
+        profiles = None
+        if profile_ttl is not None:
+            from .cost.profiles import ProfileResolver
+
+            profiles = ProfileResolver(profile_ttl)
         telemetry = Telemetry.create(
             kwargs.get("tracer_provider"),
             kwargs.get("meter_provider"),
             kwargs.get("logger_provider"),
             CaptureConfig.load(kwargs),
-            Pricing.load(kwargs.get("prices")),
+            Pricing.load(kwargs.get("prices"), profiles=profiles),
             semconv_compat(kwargs),
         )
         telemetry.defer_nested_usage = defer_nested_usage(kwargs)
+        telemetry.agentcore_propagation = propagation_enabled(kwargs)
         patch = Patch(BaseClient._make_api_call, telemetry)
         BaseClient._make_api_call = patch.wrapper
         self._patch = patch
@@ -78,6 +88,23 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         # app imports it, or now if it already has.
         self._async_hook = PostImportHook("aiobotocore.client", lambda _module: self._hook_async(telemetry))
         self._async_hook.start()
+        # The smithy-based SDK (aws-sdk-bedrock-runtime, Python >= 3.12): likewise, once the app imports it.
+        self._smithy_hook = PostImportHook(
+            "aws_sdk_bedrock_runtime.client", lambda _module: self._hook_smithy(telemetry)
+        )
+        self._smithy_hook.start()
+
+    def _hook_smithy(self, telemetry: Telemetry) -> None:
+        try:
+            from .hooks import smithy
+
+            self._smithy_patch = smithy.instrument(telemetry)
+        except Exception:
+            _log.warning(
+                "bedrock instrumentation: could not instrument aws-sdk-bedrock-runtime %s; its calls are not traced",
+                _version_of("aws_sdk_bedrock_runtime"),
+                exc_info=True,
+            )
 
     def _hook_async(self, telemetry: Telemetry) -> None:
         global _async_warned
@@ -103,6 +130,14 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         if self._async_hook is not None:
             self._async_hook.cancel()
             self._async_hook = None
+        if self._smithy_hook is not None:
+            self._smithy_hook.cancel()
+            self._smithy_hook = None
+        if self._smithy_patch is not None:
+            from .hooks import smithy
+
+            smithy.uninstrument(self._smithy_patch)
+            self._smithy_patch = None
         if self._async_patch is not None:
             from .hooks import aiobotocore as aio
 
@@ -112,6 +147,9 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         if patch is None:
             return
         patch.active = False
+        profiles = patch.telemetry.pricing.profiles
+        if profiles is not None:
+            profiles.close()
         if BaseClient.__dict__.get("_make_api_call") is patch.wrapper:
             BaseClient._make_api_call = patch.original
         else:

@@ -27,7 +27,8 @@ _MODES = {
 
 # Receives {"system_instructions", "input_messages", "output_messages", "tool_definitions",
 # "retrieval_query", "retrieval_documents"} (those present), returns the same keys redacted, or None to
-# record no content for this call.
+# record no content for this call. AgentCore adds "memory_query", "memory_records" and, alone in its own
+# call, "evaluation_explanation".
 ContentHook = Callable[[dict[str, Any]], Optional[dict[str, Any]]]
 
 
@@ -177,3 +178,27 @@ def defer_nested_usage(kwargs: Mapping[str, Any], environ: Mapping[str, str] = o
         _log.warning("bedrock instrumentation: ignoring %s=%r; expected defer or keep", source, value)
         return True
     return defer
+
+
+RESOLVE_PROFILES_ENV = "OTEL_INSTRUMENTATION_BEDROCK_RESOLVE_INFERENCE_PROFILES"
+PROFILE_TTL_ENV = "OTEL_INSTRUMENTATION_BEDROCK_INFERENCE_PROFILE_TTL"
+
+
+def profile_resolution(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> Optional[float]:
+    """The cache TTL (seconds) of application inference profile answers when resolving them is on,
+    else None. Off by default: it makes a ``GetInferenceProfile`` call with the app's credentials.
+    Keyword ``resolve_inference_profiles`` wins over ``OTEL_INSTRUMENTATION_BEDROCK_RESOLVE_INFERENCE_PROFILES``;
+    ``inference_profile_ttl`` over ``OTEL_INSTRUMENTATION_BEDROCK_INFERENCE_PROFILE_TTL`` (default 3600)."""
+    if not _flag(
+        kwargs.get("resolve_inference_profiles"), environ.get(RESOLVE_PROFILES_ENV), RESOLVE_PROFILES_ENV
+    ):
+        return None
+    ttl = kwargs.get("inference_profile_ttl")
+    if ttl is None:
+        return float(_positive_int(environ.get(PROFILE_TTL_ENV), PROFILE_TTL_ENV) or 3600)
+    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or ttl <= 0:
+        _log.warning(
+            "bedrock instrumentation: ignoring inference_profile_ttl=%r (not a positive number)", ttl
+        )
+        return 3600.0
+    return float(ttl)

@@ -33,7 +33,11 @@ KEYS = {
     "tool_definitions": sc.GEN_AI_TOOL_DEFINITIONS,
     "retrieval_query": sc.GEN_AI_RETRIEVAL_QUERY_TEXT,  # a plain string, recorded as such
     "retrieval_documents": sc.GEN_AI_RETRIEVAL_DOCUMENTS,  # [{"id", "score"}], what a retrieval returned
+    "memory_query": sc.GEN_AI_MEMORY_QUERY_TEXT,  # a plain string (AgentCore memory search)
+    "memory_records": sc.GEN_AI_MEMORY_RECORDS,  # [{"id", "content", "score"}], stored or retrieved
 }
+# Hook keys of texts recorded on events rather than spans (``ContentRecorder.text``).
+EVENT_KEYS = {"evaluation_explanation": sc.GEN_AI_EVALUATION_EXPLANATION}
 
 
 class ContentRecorder:
@@ -52,8 +56,10 @@ class ContentRecorder:
         request: Optional[RequestContent],
         output: Optional[list[Message]],
         documents: Optional[list[dict[str, Any]]] = None,
+        more: Optional[dict[str, Any]] = None,
     ) -> None:
-        """Apply the hook and the limit, then set the span attributes and emit the event."""
+        """Apply the hook and the limit, then set the span attributes and emit the event. ``more``:
+        other content by hook key (``KEYS``)."""
         content: dict[str, Any] = {}
         if request is not None:
             content["system_instructions"] = request.system
@@ -62,6 +68,8 @@ class ContentRecorder:
             content["retrieval_query"] = request.query
         content["output_messages"] = output
         content["retrieval_documents"] = documents
+        if more:
+            content.update((k, v) for k, v in more.items() if k in KEYS)
         # A fresh structure without nulls: the hook may change it freely (tool arguments would otherwise
         # still be the caller's own request objects), and no exporter meets a null inside a value.
         content = {k: clean(v) for k, v in content.items() if v}
@@ -95,6 +103,26 @@ class ContentRecorder:
                     context=set_span_in_context(span),
                 )
             )
+
+    def text(self, key: str, value: Any) -> Optional[str]:
+        """One text for an event attribute (``key``: its hook key), through the hook and the limit;
+        None when the hook drops it or there is none."""
+        if not isinstance(value, str) or not value:
+            return None
+        content: Any = {key: value}
+        hook = self.config.hook
+        if hook is not None:
+            try:
+                content = hook(content)
+            except Exception:
+                report("the content hook raised; recording no content for this call")
+                return None
+            if not isinstance(content, dict):
+                return None
+        found = content.get(key)
+        if not isinstance(found, str) or not found:
+            return None
+        return str(bounded(found, self.config.max_length))
 
 
 def bounded(value: Any, limit: Optional[int]) -> Any:

@@ -1,5 +1,7 @@
-"""Estimated cost of a call at on-demand list prices: an offline table (``cost/prices.json``), which the
-user can override or extend with a file or a keyword argument. No network, ever.
+"""Estimated cost of a call at list prices: an offline table (``cost/prices.json``, format in
+``cost/table.py``), which the user can override or extend with a file or a keyword argument. The
+table is never fetched at run time (``python -m opentelemetry_instrumentation_bedrock.prices`` refreshes
+a file from the AWS Price List API, on demand).
 
 Rates are USD per million tokens. A model missing from the table gets no cost (never zero).
 """
@@ -14,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
-from ..telemetry.facts import ResponseFacts, as_number
+from ..telemetry.facts import ResponseFacts
 from ..wire.model_id import base_model_id
 
 _log = logging.getLogger(__name__)
@@ -51,41 +53,34 @@ class Price:
 
 
 def _parse(table: Mapping[str, Any], source: str) -> dict[str, Price]:
-    out = {}
-    for prefix, rates in table.items():
-        if not isinstance(prefix, str) or not isinstance(rates, Mapping):
-            continue
-        values = {name: as_number(rates.get(name)) for name in _RATES}
-        if values["input"] is None or any(v is not None and v < 0 for v in values.values()):
-            _log.warning("bedrock instrumentation: ignoring the price of %r in %s", prefix, source)
-            continue
-        out[prefix] = Price(
-            float(values["input"] or 0.0),
-            float(values["output"] or 0.0),
-            None if values["cache_read"] is None else float(values["cache_read"]),
-            None if values["cache_write"] is None else float(values["cache_write"]),
-        )
-    return out
+    from .table import parse  # the table format (which builds on Price)
+
+    return parse(table, source)
 
 
 def _read(path: Path) -> dict[str, Price]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    table = data.get("prices", data) if isinstance(data, Mapping) else {}
-    return _parse({k: v for k, v in table.items() if not k.startswith("_")}, str(path))
+    from .table import prices_of
+
+    return _parse(prices_of(json.loads(path.read_text(encoding="utf-8"))), str(path))
 
 
 class Pricing:
     """The price table in force: built in, then the override file, then the keyword argument."""
 
-    __slots__ = ("_lookup", "table")
+    __slots__ = ("_lookup", "profiles", "table")
 
-    def __init__(self, table: dict[str, Price]) -> None:
+    def __init__(self, table: dict[str, Price], profiles: Optional[Any] = None) -> None:
         self.table = table
+        # The opt-in application inference profile resolver (cost/profiles.py), or None.
+        self.profiles = profiles
         # Longest prefix first, so "anthropic.claude-3-5-haiku" is not priced as "anthropic.claude-3".
         prefixes = sorted(table, key=len, reverse=True)
 
         @lru_cache(maxsize=512)
         def lookup(model_id: str) -> Optional[Price]:
+            exact = table.get(model_id)  # a full id the user priced (an application profile's ARN)
+            if exact is not None:
+                return exact
             base = base_model_id(model_id)
             for prefix in prefixes:
                 if base.startswith(prefix):
@@ -96,7 +91,10 @@ class Pricing:
 
     @classmethod
     def load(
-        cls, overrides: Optional[Mapping[str, Any]] = None, environ: Mapping[str, str] = os.environ
+        cls,
+        overrides: Optional[Mapping[str, Any]] = None,
+        environ: Mapping[str, str] = os.environ,
+        profiles: Optional[Any] = None,
     ) -> Pricing:
         table = _read(_BUILTIN)
         path = environ.get(PRICES_FILE_ENV)
@@ -107,7 +105,7 @@ class Pricing:
                 _log.warning("bedrock instrumentation: cannot read prices from %s=%s", PRICES_FILE_ENV, path)
         if overrides:
             table.update(_parse(overrides, "instrument(prices=...)"))
-        return cls(table)
+        return cls(table, profiles)
 
     def price(self, model_id: Optional[str]) -> Optional[Price]:
         return self._lookup(model_id) if model_id else None

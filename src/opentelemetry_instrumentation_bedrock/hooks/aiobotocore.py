@@ -22,7 +22,7 @@ from ..telemetry.instruments import Telemetry
 from ..wire.streaming import StreamObserver
 from ..wire.streams import ProxyState
 from .aio_bodies import observe_aio_body
-from .botocore import Patch, call_context, observe_body, wrap_stream
+from .botocore import Patch, call_context, observe_body, outgoing_params, wrap_stream
 from .retries import CURRENT_CALL
 
 
@@ -60,7 +60,8 @@ class AsyncPatch(Patch):
         token = otel_context.attach(call_context(call.span))
         current = CURRENT_CALL.set(call)
         try:
-            result = await original(client, operation_name, api_params)
+            params = outgoing_params(operation, client, operation_name, api_params, self.telemetry)
+            result = await original(client, operation_name, params)
         except BaseException as exc:  # CancelledError included: the call ends as an error of that type
             CURRENT_CALL.reset(current)
             otel_context.detach(token)
@@ -71,7 +72,7 @@ class AsyncPatch(Patch):
         try:
             if operation.stream_member is not None:
                 return wrap_stream(operation, info, call, result, TracedAioEventStream)
-            if isinstance(operation, InvokeModel):
+            if isinstance(operation, InvokeModel) or operation.body_member is not None:
                 return observe_body(operation, info, call, result, observe_aio_body)
             return self._finish(operation, info, call, result)
         except BaseException as exc:  # cancelled while we wrap the response, Ctrl-C, exit: end, re-raise

@@ -78,7 +78,8 @@ class Patch:
         token = otel_context.attach(call_context(call_obj.span))
         current = CURRENT_CALL.set(call_obj)  # for the retry handlers, during this call only
         try:
-            result = original(client, operation_name, api_params)
+            params = outgoing_params(operation, client, operation_name, api_params, self.telemetry)
+            result = original(client, operation_name, params)
         except BaseException as exc:
             CURRENT_CALL.reset(current)
             otel_context.detach(token)
@@ -89,7 +90,7 @@ class Patch:
         try:
             if operation.stream_member is not None:
                 return wrap_stream(operation, info, call_obj, result)
-            if isinstance(operation, InvokeModel):
+            if isinstance(operation, InvokeModel) or operation.body_member is not None:
                 return observe_body(operation, info, call_obj, result, observe_sync_body)
             return self._finish(operation, info, call_obj, result)
         except BaseException as exc:  # Ctrl-C or an exit while we read the response: end, re-raise
@@ -120,6 +121,8 @@ class Patch:
                 common[sc.SERVER_ADDRESS] = address
             if port is not None:
                 common[sc.SERVER_PORT] = port
+            if info.metric_attributes:
+                common.update(info.metric_attributes)
             if self.telemetry.compat:
                 v141.add_request_attributes(info.attributes)
             mode, max_attempts = retry_settings(client)
@@ -128,12 +131,16 @@ class Patch:
             if max_attempts is not None:
                 info.attributes[sc.AWS_BEDROCK_RETRY_MAX_ATTEMPTS] = max_attempts
             target = info.target if info.target is not None else info.model
-            name = f"{info.operation} {target}" if target is not None else info.operation
+            name = f"{info.operation} {target}" if target else info.operation  # "": named by no target
             request_attrs = {**common, **info.attributes}
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)
             if self.telemetry.defer_nested_usage and info.operation in sc.INFERENCE_OPERATIONS:
                 call.usage_deferred = in_inference_span()
+            call.cost_request = info.attributes
+            profiles = self.telemetry.pricing.profiles
+            if profiles is not None and info.model is not None:  # opt-in; never waits (cost/profiles.py)
+                guard(profiles.request, client, info.model, what="failed to resolve an inference profile")
             try:
                 self._prepare(operation, api_params, info, call, request_attrs)
             except Exception:
@@ -190,27 +197,48 @@ def call_context(span: Span) -> otel_context.Context:
     return otel_context.set_value(_SUPPRESS_HTTP_INSTRUMENTATION_KEY, True, set_span_in_context(span))
 
 
-def observe_body(
-    operation: InvokeModel, info: RequestInfo, call: Call, result: Any, replace: BodyReplacer
-) -> Any:
+def outgoing_params(
+    operation: Operation,
+    client: Any,
+    operation_name: str,
+    api_params: Mapping[str, Any],
+    telemetry: Telemetry,
+) -> Mapping[str, Any]:
+    """What botocore is handed: the caller's params, or (AgentCore, unless switched off) a copy with
+    the trace context members the caller left out, filled in our span's (the current) context."""
+    if not operation.propagates or not telemetry.agentcore_propagation:
+        return api_params
+    try:
+        return operation.outgoing_params(client, operation_name, api_params)
+    except Exception:
+        report("failed to add trace context", type(operation).__name__)
+        return api_params
+
+
+def observe_body(operation: Any, info: RequestInfo, call: Call, result: Any, replace: BodyReplacer) -> Any:
     """InvokeModel: hand back a copy of the result whose body reports the user's reads to an observer;
     the call ends with the body (read to its end, failed, closed or dropped). A body we do not replace
     (not botocore's own class, or a family that never reads it) goes back untouched in the very same
     result, and the call ends now with the header figures."""
     try:
-        body = result.get("body")
+        member = operation.body_member or "body"  # InvokeModel's, or another operation's streaming payload
+        body = result.get(member)
         if operation.needs_body(info, body):  # else (embeddings, images): ``_finish`` reads the headers
             request_id, headers = response_metadata(result)
 
             def observer_for() -> BodyObserver:
                 expected = as_int(headers.get("content-length"))
-                observer = BodyObserver(call, request_id, operation.body_parser(info, headers), expected)
+                make = operation.body_observer or BodyObserver
+                observer: BodyObserver = make(
+                    call, request_id, operation.body_parser(info, headers), expected
+                )
                 apply_headers(observer.facts, headers)
+                operation.stream_facts(result, observer.facts)
                 return observer
 
             replacement = replace(body, observer_for)
             if replacement is not None:
-                return {**result, "body": replacement}
+                return {**result, member: replacement}
     except Exception:
         report("failed to observe a response body", call.shape())
     return Patch._finish(operation, info, call, result)

@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 _log = logging.getLogger(__name__)
 
-SERVICES = ("bedrock-runtime", "bedrock-agent-runtime")
+SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "bedrock-agentcore")
 _DISABLED = " (left to opentelemetry-instrumentation-aws-bedrock)"
 
 

@@ -5,7 +5,7 @@ is ``generate_content``; the request's image count, size and seed are recorded. 
 from __future__ import annotations
 
 from ..telemetry import names as sc
-from ..telemetry.facts import as_int, as_mapping
+from ..telemetry.facts import as_int, as_mapping, as_str
 from .base import Attributes, Body, ModelFamily, put_params
 
 
@@ -26,6 +26,9 @@ def parse_request(body: Body, attrs: Attributes) -> None:
         value = as_int(config.get(name))
         if value is not None:
             attrs[key] = value
+    quality = as_str(config.get("quality"))
+    if quality is not None:
+        attrs[sc.AWS_BEDROCK_IMAGE_QUALITY] = quality  # priced per image by size and quality
 
 
 FAMILY = ModelFamily(

@@ -6,6 +6,7 @@ from .agents import InvokeAgent, InvokeInlineAgent, Retrieve, RetrieveAndGenerat
 from .apply_guardrail import ApplyGuardrail
 from .async_invoke import GetAsyncInvoke, ListAsyncInvokes, StartAsyncInvoke
 from .base import Operation
+from .bedrock_agentcore import AGENTCORE_OPERATIONS
 from .converse import Converse
 from .converse_stream import ConverseStream
 from .count_tokens import CountTokens
@@ -13,6 +14,7 @@ from .invoke_model import InvokeModel
 from .invoke_stream import InvokeModelWithResponseStream
 
 OPERATIONS: dict[str, Operation] = {
+    **AGENTCORE_OPERATIONS,  # bedrock-agentcore (operations/bedrock_agentcore/)
     "Converse": Converse(),
     "ConverseStream": ConverseStream(),
     "InvokeModel": InvokeModel(),

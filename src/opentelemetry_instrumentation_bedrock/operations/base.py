@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from opentelemetry.util.types import AttributeValue
 
@@ -20,7 +20,17 @@ Attributes = dict[str, AttributeValue]
 class RequestInfo:
     """What the request tells us before the call: enough to name the span and let samplers decide."""
 
-    __slots__ = ("attributes", "body", "call", "capture", "model", "operation", "state", "target")
+    __slots__ = (
+        "attributes",
+        "body",
+        "call",
+        "capture",
+        "metric_attributes",
+        "model",
+        "operation",
+        "state",
+        "target",
+    )
 
     def __init__(
         self,
@@ -38,6 +48,8 @@ class RequestInfo:
         self.capture: Optional[CaptureConfig] = None  # set by the patch when content capture is on
         self.target: Optional[str] = None  # names the span instead of the model (guardrail id, agent)
         self.call: Any = None  # the call, once started (agents hang child spans under it)
+        # Request attributes the call's metric points carry too (an agent's or a workflow's name).
+        self.metric_attributes: Optional[Attributes] = None
 
 
 class Operation:
@@ -50,6 +62,11 @@ class Operation:
 
     service = "bedrock-runtime"
     stream_member: Optional[str] = None
+    propagates = False  # True: ``outgoing_params`` may add trace context members (AgentCore)
+    # A streaming payload member observed like InvokeModel's body (``hooks.botocore.observe_body``, which
+    # then also calls ``needs_body``, ``body_parser`` and ``stream_facts``), and its observer's class.
+    body_member: Optional[str] = None
+    body_observer: Optional[Callable[..., Any]] = None
 
     def parse_request(self, api_params: Mapping[str, Any]) -> Optional[RequestInfo]:
         raise NotImplementedError
@@ -72,6 +89,13 @@ class Operation:
     def request_content(self, api_params: Mapping[str, Any], info: RequestInfo) -> Optional[RequestContent]:
         """With content capture on (``info.capture``): what the request sent."""
         return None
+
+    def outgoing_params(
+        self, client: Any, operation_name: str, api_params: Mapping[str, Any]
+    ) -> Mapping[str, Any]:
+        """For ``propagates``: the params botocore gets, run in our span's context: ``api_params`` or a
+        copy with more members (never ``api_params`` changed)."""
+        return api_params
 
 
 def model_id_of(api_params: Mapping[str, Any]) -> Optional[str]:

@@ -21,6 +21,7 @@ from .base import (
     prompt_attributes,
     request_context,
 )
+from .cache_ttls import cache_write_ttls
 
 
 def request_attributes(api_params: Mapping[str, Any]) -> Attributes:
@@ -69,6 +70,8 @@ def response_facts(result: Mapping[str, Any], facts: ResponseFacts) -> None:
         usage.get("cacheReadInputTokens"),
         usage.get("cacheWriteInputTokens"),
     )
+    if "cacheDetails" in usage:
+        facts.cache_write_ttls = cache_write_ttls(usage.get("cacheDetails"))
     latency_ms = as_int(as_mapping(result.get("metrics")).get("latencyMs"))
     if latency_ms is not None:
         facts.server_latency_s = latency_ms / 1000.0

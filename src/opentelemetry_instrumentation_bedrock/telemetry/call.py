@@ -15,6 +15,7 @@ from opentelemetry.util.types import AttributeValue
 
 from ..bugs import report
 from ..content.request import RequestContent
+from ..cost.estimate import estimate
 from . import names as sc
 from .attempts import Attempts
 from .facts import ResponseFacts
@@ -31,6 +32,7 @@ class Call:
     __slots__ = (
         "_done",
         "attempts",
+        "cost_request",
         "guardrail_id",
         "metric_attrs",
         "operation",
@@ -59,6 +61,8 @@ class Call:
         # Started inside a framework's inference span for the same call, which carries its token counts
         # (``nested_usage="defer"``): the span leaves out ``gen_ai.usage.*``; metrics are recorded as ever.
         self.usage_deferred = False
+        # The request's attributes (service tier, image size), for the cost estimate; set by the patch.
+        self.cost_request: Optional[dict[str, AttributeValue]] = None
 
     def shape(self) -> str:
         """Operation and model, to tell one kind of failure of ours from another."""
@@ -150,9 +154,7 @@ class Call:
             )
             if facts.response_model is not None:
                 metric_attrs = {**metric_attrs, sc.GEN_AI_RESPONSE_MODEL: facts.response_model}
-            cost = self._cost(facts)
-            if cost is not None:
-                attrs[sc.AWS_BEDROCK_USAGE_COST] = cost
+            cost = self._cost(facts, attrs, error_type is None)
         attempts = self.attempts
         if attempts is not None:
             attrs[sc.AWS_BEDROCK_RETRY_COUNT] = max(0, attempts.count - 1)
@@ -171,8 +173,14 @@ class Call:
             try:
                 output = facts.output_messages if facts is not None else None
                 documents = facts.retrieval_documents if facts is not None else None
+                more = facts.recorded_content if facts is not None else None
                 recorder.record(
-                    span, {**(self.request_attrs or {}), **attrs}, self.request_content, output, documents
+                    span,
+                    {**(self.request_attrs or {}), **attrs},
+                    self.request_content,
+                    output,
+                    documents,
+                    more,
                 )
             except Exception:
                 report("failed to record content", self.shape())
@@ -214,13 +222,26 @@ class Call:
         if facts is not None and facts.guardrail_intervened:
             self._count_intervention(facts, context)
 
-    def _cost(self, facts: ResponseFacts) -> Optional[float]:
-        """At the request model's price, else (a prompt router, say) the response model's."""
-        pricing = self.telemetry.pricing
-        price = pricing.price(_as_model(self.metric_attrs.get(sc.GEN_AI_REQUEST_MODEL)))
-        if price is None:
-            price = pricing.price(facts.response_model)
-        return price.cost(facts) if price is not None else None
+    def _cost(
+        self, facts: ResponseFacts, attrs: dict[str, AttributeValue], succeeded: bool
+    ) -> Optional[float]:
+        """At the request model's price, else (a prompt router, say) the response model's; the tier,
+        cache TTLs and image sizes the call used (cost/estimate.py). Sets the cost attribute, or the
+        reason a billed call has none."""
+        cost, reason, base_model = estimate(
+            self.telemetry.pricing,
+            _as_model(self.metric_attrs.get(sc.GEN_AI_REQUEST_MODEL)),
+            facts,
+            self.cost_request,
+            succeeded,
+        )
+        if cost is not None:
+            attrs[sc.AWS_BEDROCK_USAGE_COST] = cost
+        elif reason is not None:
+            attrs[sc.AWS_BEDROCK_USAGE_UNPRICED_REASON] = reason
+        if base_model is not None:
+            attrs[sc.AWS_BEDROCK_INFERENCE_PROFILE_BASE_MODEL] = base_model
+        return cost
 
     def _count_intervention(self, facts: ResponseFacts, context: Any) -> None:
         base: dict[str, AttributeValue] = {

@@ -17,6 +17,7 @@ class ResponseFacts:
         "agent_calls",
         "cache_read_tokens",
         "cache_write_tokens",
+        "cache_write_ttls",
         "extra_attributes",
         "finish_reasons",
         "guardrail_findings",
@@ -25,6 +26,7 @@ class ResponseFacts:
         "output_messages",
         "output_tokens",
         "reasoning_tokens",
+        "recorded_content",
         "response_id",
         "response_latency_mode",
         "response_model",
@@ -40,6 +42,8 @@ class ResponseFacts:
         self.output_tokens: int | None = None
         self.cache_read_tokens: int | None = None
         self.cache_write_tokens: int | None = None
+        # Cache writes by TTL, ((ttl, tokens), ...), where Bedrock splits them (Converse usage.cacheDetails).
+        self.cache_write_ttls: tuple[tuple[str, int], ...] | None = None
         self.reasoning_tokens: int | None = None  # a part of output_tokens, where Bedrock reports it
         self.finish_reasons: tuple[str, ...] | None = None
         self.response_id: str | None = None
@@ -49,6 +53,8 @@ class ResponseFacts:
         self.time_to_first_chunk_s: float | None = None  # measured by us (streams)
         self.output_messages: list[Any] | None = None  # content capture only
         self.retrieval_documents: list[dict[str, Any]] | None = None  # content capture only
+        # Content capture only: more content by hook key (``content.record.KEYS``: memory query, records).
+        self.recorded_content: dict[str, Any] | None = None
         # Operation-specific attributes (CountTokens, async invoke, ApplyGuardrail...).
         self.extra_attributes: dict[str, Any] | None = None
         self.guardrail_intervened = False

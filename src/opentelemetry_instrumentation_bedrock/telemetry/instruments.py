@@ -92,6 +92,7 @@ class Telemetry:
     __slots__ = (
         "agent_inference_calls",
         "agent_tool_calls",
+        "agentcore_propagation",
         "client_cost",
         "compat",
         "content",
@@ -136,6 +137,7 @@ class Telemetry:
         self.compat = compat
         self.events = events  # for gen_ai.client.operation.exception
         self.defer_nested_usage = False  # set by instrument(): config.defer_nested_usage
+        self.agentcore_propagation = True  # fill AgentCore trace members (set at instrument())
         # Bedrock-specific counters (documented in docs/reference.md).
         self.throttled_attempts: Counter = meter.create_counter(
             sc.AWS_BEDROCK_CLIENT_THROTTLED_ATTEMPTS,
@@ -231,6 +233,8 @@ class Telemetry:
         duration (and, in the compatibility mode, the v1.41.0 operation duration for all)."""
         if operation in sc.INFERENCE_OPERATIONS:
             specific = self.inference_duration
+        elif operation == sc.OP_EXECUTE_TOOL:
+            specific = self.execute_tool_duration
         elif operation == sc.OP_INVOKE_AGENT:
             specific = self.invoke_agent_duration
         else:
