@@ -25,7 +25,7 @@ from typing import Any, Callable, Optional
 
 from opentelemetry.instrumentation.instrumentor import BaseInstrumentor  # type: ignore[attr-defined]
 
-from .config import CaptureConfig, profile_resolution, semconv_compat
+from .config import CaptureConfig, defer_nested_usage, profile_resolution, semconv_compat
 from .cost.pricing import Pricing
 from .hooks.botocore import Patch
 from .hooks.coexist import quiet_other_instrumentations
@@ -77,6 +77,7 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             Pricing.load(kwargs.get("prices"), profiles=profiles),
             semconv_compat(kwargs),
         )
+        telemetry.defer_nested_usage = defer_nested_usage(kwargs)
         telemetry.agentcore_propagation = propagation_enabled(kwargs)
         patch = Patch(BaseClient._make_api_call, telemetry)
         BaseClient._make_api_call = patch.wrapper

@@ -155,6 +155,31 @@ def semconv_compat(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.en
     return compat
 
 
+NESTED_USAGE_ENV = "OTEL_INSTRUMENTATION_BEDROCK_NESTED_USAGE"
+_NESTED_USAGE_VALUES = {"": True, "defer": True, "keep": False}
+
+
+def defer_nested_usage(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether an inference span of ours that starts inside another GenAI inference span (a framework's
+    ``chat`` for the same model call: Strands, pydantic-ai) leaves the token counts to that span
+    (``defer``, the default), so a backend summing ``gen_ai.usage.*`` over a trace counts the call once;
+    ``keep`` records them on ours too. Keyword ``nested_usage`` wins over
+    ``OTEL_INSTRUMENTATION_BEDROCK_NESTED_USAGE``. Metrics are recorded once per call either way."""
+    keyword = kwargs.get("nested_usage")
+    value, source = (
+        (keyword, "nested_usage")
+        if keyword is not None
+        else (environ.get(NESTED_USAGE_ENV), NESTED_USAGE_ENV)
+    )
+    if value is None:
+        return True
+    defer = _NESTED_USAGE_VALUES.get(str(value).strip().lower())
+    if defer is None:
+        _log.warning("bedrock instrumentation: ignoring %s=%r; expected defer or keep", source, value)
+        return True
+    return defer
+
+
 RESOLVE_PROFILES_ENV = "OTEL_INSTRUMENTATION_BEDROCK_RESOLVE_INFERENCE_PROFILES"
 PROFILE_TTL_ENV = "OTEL_INSTRUMENTATION_BEDROCK_INFERENCE_PROFILE_TTL"
 

@@ -29,6 +29,7 @@ from ..telemetry.aws_sdk import sdk_attributes
 from ..telemetry.call import Call
 from ..telemetry.facts import ResponseFacts, as_int
 from ..telemetry.instruments import Telemetry
+from ..telemetry.nesting import in_inference_span
 from ..wire.bodies import BodyReplacer, observe_sync_body
 from ..wire.body_observer import BodyObserver
 from ..wire.endpoint import server_of
@@ -142,6 +143,8 @@ class Patch:
             }
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)
+            if self.telemetry.defer_nested_usage and info.operation in sc.INFERENCE_OPERATIONS:
+                call.usage_deferred = in_inference_span()
             call.cost_request = info.attributes
             profiles = self.telemetry.pricing.profiles
             if profiles is not None and info.model is not None:  # opt-in; never waits (cost/profiles.py)

@@ -42,6 +42,7 @@ class Call:
         "span",
         "started",
         "telemetry",
+        "usage_deferred",
     )
 
     def __init__(
@@ -58,6 +59,9 @@ class Call:
         self.request_content: Optional[RequestContent] = None
         self.attempts: Optional[Attempts] = None  # filled by the retry handlers while botocore runs
         self.guardrail_id: Optional[str] = None
+        # Started inside a framework's inference span for the same call, which carries its token counts
+        # (``nested_usage="defer"``): the span leaves out ``gen_ai.usage.*``; metrics are recorded as ever.
+        self.usage_deferred = False
         # The request's attributes (service tier, image size), for the cost estimate; set by the patch.
         self.cost_request: Optional[dict[str, AttributeValue]] = None
 
@@ -157,7 +161,9 @@ class Call:
             server_latency = facts.server_latency_s
             server_ttft = facts.server_ttft_s
             first_chunk = facts.time_to_first_chunk_s
-            _response_attributes(facts, attrs, input_tokens, output_tokens, telemetry.compat)
+            _response_attributes(
+                facts, attrs, input_tokens, output_tokens, telemetry.compat, not self.usage_deferred
+            )
             if facts.response_model is not None:
                 metric_attrs = {**metric_attrs, sc.GEN_AI_RESPONSE_MODEL: facts.response_model}
             cost = self._cost(facts, attrs, error_type is None)
@@ -280,20 +286,12 @@ def _response_attributes(
     input_tokens: Optional[int],
     output_tokens: Optional[int],
     compat: bool = False,
+    usage: bool = True,
 ) -> None:
-    """The span attributes a response reported (``compat``: and the v1.41.0 names beside the new)."""
-    if input_tokens is not None:
-        attrs[sc.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
-    if output_tokens is not None:
-        attrs[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = output_tokens
-    if facts.cache_read_tokens is not None:
-        attrs[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = facts.cache_read_tokens
-    if facts.cache_write_tokens is not None:
-        attrs[sc.GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS] = facts.cache_write_tokens
-        if compat:
-            attrs[sc.V141_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = facts.cache_write_tokens
-    if facts.reasoning_tokens is not None:
-        attrs[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = facts.reasoning_tokens
+    """The span attributes a response reported (``compat``: and the v1.41.0 names beside the new;
+    ``usage`` False: no ``gen_ai.usage.*``, an enclosing framework span carries them)."""
+    if usage:
+        _usage_attributes(facts, attrs, input_tokens, output_tokens, compat)
     if facts.finish_reasons:
         attrs[sc.GEN_AI_RESPONSE_FINISH_REASONS] = facts.finish_reasons
     if facts.response_id is not None:
@@ -312,6 +310,27 @@ def _response_attributes(
         attrs[sc.AWS_BEDROCK_RESPONSE_LATENCY_MODE] = facts.response_latency_mode
     if facts.extra_attributes:
         attrs.update(facts.extra_attributes)
+
+
+def _usage_attributes(
+    facts: ResponseFacts,
+    attrs: dict[str, AttributeValue],
+    input_tokens: Optional[int],
+    output_tokens: Optional[int],
+    compat: bool,
+) -> None:
+    if input_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
+    if output_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = output_tokens
+    if facts.cache_read_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = facts.cache_read_tokens
+    if facts.cache_write_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS] = facts.cache_write_tokens
+        if compat:
+            attrs[sc.V141_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = facts.cache_write_tokens
+    if facts.reasoning_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = facts.reasoning_tokens
 
 
 def expect_finish_reason(facts: Optional[ResponseFacts]) -> ResponseFacts:

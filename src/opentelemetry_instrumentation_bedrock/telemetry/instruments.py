@@ -97,6 +97,7 @@ class Telemetry:
         "client_cost",
         "compat",
         "content",
+        "defer_nested_usage",
         "events",
         "execute_tool_duration",
         "guardrail_interventions",
@@ -137,6 +138,7 @@ class Telemetry:
         self.pricing = pricing if pricing is not None else Pricing.load()
         self.compat = compat
         self.events = events  # for gen_ai.client.operation.exception
+        self.defer_nested_usage = False  # set by instrument(): config.defer_nested_usage
         self.agentcore_propagation = True  # fill AgentCore trace members (set at instrument())
         # Bedrock-specific counters (documented in docs/reference.md).
         self.throttled_attempts: Counter = meter.create_counter(
