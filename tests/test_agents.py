@@ -83,7 +83,8 @@ def test_invoke_agent_with_its_trace_as_child_spans(instrumented, emu, agents):
     # An agent call is not inference: its duration is the agent metric's, and nothing else's.
     duration = only_point(instrumented, "gen_ai.invoke_agent.duration")
     assert (duration.count, duration.attributes["gen_ai.operation.name"]) == (1, "invoke_agent")
-    assert duration.sum == pytest.approx((agent.end_time - agent.start_time) / 1e9, abs=0.002)
+    # The metric's and the span's clocks are read around our own code: 2 ms flaked under CI load.
+    assert duration.sum == pytest.approx((agent.end_time - agent.start_time) / 1e9, abs=0.01)
     for name in ("gen_ai.client.inference.duration", "gen_ai.client.operation.duration",
                  "gen_ai.client.inference.time_to_first_chunk", "gen_ai.client.inference.time_per_output_chunk"):  # fmt: skip
         assert instrumented.points(name) == [], name
