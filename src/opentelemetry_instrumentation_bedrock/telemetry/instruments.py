@@ -90,6 +90,7 @@ class Telemetry:
     """
 
     __slots__ = (
+        "_live",
         "agent_inference_calls",
         "agent_tool_calls",
         "client_cost",
@@ -134,6 +135,7 @@ class Telemetry:
         self.pricing = pricing if pricing is not None else Pricing.load()
         self.compat = compat
         self.events = events  # for gen_ai.client.operation.exception
+        self._live = False  # set by ``inert()`` once an SDK is seen: proxies never turn back into no-ops
         # Bedrock-specific counters (documented in docs/reference.md).
         self.throttled_attempts: Counter = meter.create_counter(
             sc.AWS_BEDROCK_CLIENT_THROTTLED_ATTEMPTS,
@@ -291,13 +293,18 @@ class Telemetry:
         """True when nothing we emit could be kept: the tracer, the meter and the loggers are the API's
         no-ops, as in an app with no SDK installed. Then a call is passed straight through. Checked per
         call, because an SDK installed later makes the API's proxies real; anything unexpected counts
-        as "not inert" and takes the full path."""
+        as "not inert" and takes the full path. Once something real is seen, that is remembered: the
+        API's proxies never turn back into no-ops, so later calls pay one attribute read."""
+        if self._live:
+            return False
         try:
             tracer = _settled(self.tracer, "_tracer") if isinstance(self.tracer, ProxyTracer) else self.tracer
             if not isinstance(tracer, NoOpTracer) or not _noop_histogram(self.operation_duration):
+                self._live = True
                 return False
             for logger in (self.events, self.content.logger if self.content is not None else None):
                 if logger is not None and not isinstance(_settled(logger, "_logger"), NoOpLogger):
+                    self._live = True
                     return False
             return True
         except Exception:
