@@ -74,7 +74,9 @@ class Patch:
         if call is None:
             return original(client, operation_name, api_params)
         info, call_obj = call
-        token = otel_context.attach(call_context(call_obj.span))
+        token = otel_context.attach(
+            call_obj.context if call_obj.context is not None else call_context(call_obj.span)
+        )
         current = CURRENT_CALL.set(call_obj)  # for the retry handlers, during this call only
         try:
             result = original(client, operation_name, api_params)
@@ -131,6 +133,7 @@ class Patch:
             request_attrs = {**common, **info.attributes}
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)
+            call.context = call_context(span)
             try:
                 self._prepare(operation, api_params, info, call, request_attrs)
             except Exception:

@@ -10,6 +10,7 @@ from time import perf_counter, time_ns
 from typing import Any, Optional
 
 from opentelemetry._logs import LogRecord, SeverityNumber
+from opentelemetry.context import Context
 from opentelemetry.trace import Span, Status, StatusCode, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
@@ -31,6 +32,7 @@ class Call:
     __slots__ = (
         "_done",
         "attempts",
+        "context",
         "guardrail_id",
         "metric_attrs",
         "operation",
@@ -55,6 +57,9 @@ class Call:
         self.request_content: Optional[RequestContent] = None
         self.attempts: Optional[Attempts] = None  # filled by the retry handlers while botocore runs
         self.guardrail_id: Optional[str] = None
+        # The context botocore runs in (our span current), built once by the patch; the metric records
+        # carry it too, for exemplars.
+        self.context: Optional[Context] = None
 
     def shape(self) -> str:
         """Operation and model, to tell one kind of failure of ours from another."""
@@ -173,7 +178,7 @@ class Call:
 
         # Every point is recorded with the span's context, so the SDK can attach exemplars that lead
         # from a metric spike to the trace behind it.
-        context = set_span_in_context(span)
+        context = self.context if self.context is not None else set_span_in_context(span)
         operation = self.operation
         for histogram in telemetry.durations(operation):
             histogram.record(duration, metric_attrs, context)
