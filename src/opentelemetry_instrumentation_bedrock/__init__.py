@@ -30,6 +30,7 @@ from .cost.pricing import Pricing
 from .hooks.botocore import Patch
 from .hooks.coexist import quiet_other_instrumentations
 from .hooks.post_import import PostImportHook
+from .hooks.retries import unhook_all
 from .package import _instruments
 from .telemetry.instruments import Telemetry
 from .version import __version__
@@ -111,6 +112,7 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         if patch is None:
             return
         patch.active = False
+        unhook_all()  # our retry handlers leave every client they were added to
         if BaseClient.__dict__.get("_make_api_call") is patch.wrapper:
             BaseClient._make_api_call = patch.original
         else:
