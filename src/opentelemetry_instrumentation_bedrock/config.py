@@ -152,3 +152,28 @@ def semconv_compat(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.en
         _log.warning("bedrock instrumentation: ignoring %s=%r; expected none or v1.41", source, value)
         return False
     return compat
+
+
+CHUNK_METRICS_ENV = "OTEL_INSTRUMENTATION_BEDROCK_CHUNK_METRICS"
+
+
+def chunk_metrics_enabled(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether streams record ``gen_ai.client.inference.time_per_output_chunk`` (one histogram record
+    per output chunk, most of what a stream costs per chunk). On by default, as the conventions ask;
+    keyword ``chunk_metrics=False`` or ``OTEL_INSTRUMENTATION_BEDROCK_CHUNK_METRICS=false`` turns it off
+    (and its v1.41.0 twin in the compatibility mode) for a process relaying many streams. Time to first
+    chunk and every per-call metric stay."""
+    keyword = kwargs.get("chunk_metrics")
+    if keyword is not None:
+        return bool(keyword)
+    value = environ.get(CHUNK_METRICS_ENV)
+    if not value:
+        return True
+    text = value.strip().lower()
+    if text in ("false", "0", "no", "off"):
+        return False
+    if text not in ("true", "1", "yes", "on"):
+        _log.warning(
+            "bedrock instrumentation: ignoring %s=%r (expected true or false)", CHUNK_METRICS_ENV, value
+        )
+    return True

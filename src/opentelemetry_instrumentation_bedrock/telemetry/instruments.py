@@ -93,6 +93,7 @@ class Telemetry:
         "_live",
         "agent_inference_calls",
         "agent_tool_calls",
+        "chunk_metrics",
         "client_cost",
         "compat",
         "content",
@@ -129,8 +130,10 @@ class Telemetry:
         pricing: Optional[Pricing] = None,
         compat: bool = False,
         events: Optional[Logger] = None,
+        chunk_metrics: bool = True,
     ) -> None:
         self.tracer = tracer
+        self.chunk_metrics = chunk_metrics  # False: no time_per_output_chunk records (the switch)
         self.content = content  # None unless content capture is on
         self.pricing = pricing if pricing is not None else Pricing.load()
         self.compat = compat
@@ -242,7 +245,9 @@ class Telemetry:
         return _stream_histograms(operation, self.time_to_first_chunk, self.v141_time_to_first_chunk)
 
     def chunk_histograms(self, operation: str) -> tuple[Histogram, ...]:
-        """Time per output chunk, like time to first chunk."""
+        """Time per output chunk, like time to first chunk; none with the per-chunk metric switched off."""
+        if not self.chunk_metrics:
+            return ()
         return _stream_histograms(operation, self.time_per_output_chunk, self.v141_time_per_output_chunk)
 
     def record_tokens(
@@ -319,6 +324,7 @@ class Telemetry:
         config: Optional[CaptureConfig] = None,
         pricing: Optional[Pricing] = None,
         compat: bool = False,
+        chunk_metrics: bool = True,
     ) -> Telemetry:
         """Build from the given providers, or the global ones. The logger carries the exception
         events, and the content events when those are on."""
@@ -328,4 +334,4 @@ class Telemetry:
         content = None
         if config is not None and config.capture:
             content = ContentRecorder(config, logger if config.on_event else None)
-        return cls(tracer, meter, content, pricing, compat, logger)
+        return cls(tracer, meter, content, pricing, compat, logger, chunk_metrics)
