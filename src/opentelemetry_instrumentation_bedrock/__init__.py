@@ -25,7 +25,7 @@ from typing import Any, Callable, Optional
 
 from opentelemetry.instrumentation.instrumentor import BaseInstrumentor  # type: ignore[attr-defined]
 
-from .config import CaptureConfig, chunk_metrics_enabled, semconv_compat
+from .config import CaptureConfig, chunk_metrics_enabled, observable_sums_enabled, semconv_compat
 from .cost.pricing import Pricing
 from .hooks.botocore import Patch
 from .hooks.coexist import quiet_other_instrumentations
@@ -69,6 +69,7 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             Pricing.load(kwargs.get("prices")),
             semconv_compat(kwargs),
             chunk_metrics=chunk_metrics_enabled(kwargs),
+            observable_sums=observable_sums_enabled(kwargs),
         )
         patch = Patch(BaseClient._make_api_call, telemetry)
         BaseClient._make_api_call = patch.wrapper

@@ -177,3 +177,15 @@ def chunk_metrics_enabled(kwargs: Mapping[str, Any], environ: Mapping[str, str] 
             "bedrock instrumentation: ignoring %s=%r (expected true or false)", CHUNK_METRICS_ENV, value
         )
     return True
+
+
+SUMS_ENV = "OTEL_INSTRUMENTATION_BEDROCK_OBSERVABLE_SUMS"
+
+
+def observable_sums_enabled(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether the monotonic sums (token usage counters, cost, throttled attempts, guardrail
+    interventions) are kept in the process and reported through observable counters at collection
+    (``telemetry/sums.py``): the same cumulative values for a fraction of the per-call cost, without
+    exemplars on those counters. Off by default; keyword ``observable_sums`` wins over
+    ``OTEL_INSTRUMENTATION_BEDROCK_OBSERVABLE_SUMS``."""
+    return _flag(kwargs.get("observable_sums"), environ.get(SUMS_ENV), SUMS_ENV)

@@ -15,6 +15,7 @@ from ..content.record import ContentRecorder
 from ..cost.pricing import Pricing
 from ..version import __version__
 from . import names as sc
+from .sums import ObservedSum
 
 INSTRUMENTATION_NAME = "opentelemetry_instrumentation_bedrock"
 
@@ -56,8 +57,15 @@ def _histograms(meter: Meter, unit: str, buckets: tuple[float, ...]) -> Callable
     return make
 
 
-def _token_counter(meter: Meter, name: str, description: str) -> Counter:
-    return meter.create_counter(name, unit="{token}", description=f"Number of {description}.")
+def _counter(meter: Meter, observable: bool, name: str, unit: str, description: str) -> Counter:
+    """A synchronous counter, or (``observable_sums``) an in-process sum behind an observable one."""
+    if observable:
+        return ObservedSum(meter, name, unit=unit, description=description)  # type: ignore[return-value]
+    return meter.create_counter(name, unit=unit, description=description)
+
+
+def _token_counter(meter: Meter, name: str, description: str, observable: bool = False) -> Counter:
+    return _counter(meter, observable, name, "{token}", f"Number of {description}.")
 
 
 def _stream_histograms(operation: str, latest: Histogram, v141: Optional[Histogram]) -> tuple[Histogram, ...]:
@@ -102,6 +110,7 @@ class Telemetry:
         "guardrail_interventions",
         "inference_duration",
         "invoke_agent_duration",
+        "observable_sums",
         "operation_duration",
         "operation_input_tokens",
         "operation_output_tokens",
@@ -131,8 +140,10 @@ class Telemetry:
         compat: bool = False,
         events: Optional[Logger] = None,
         chunk_metrics: bool = True,
+        observable_sums: bool = False,
     ) -> None:
         self.tracer = tracer
+        self.observable_sums = observable_sums  # monotonic sums kept in-process (telemetry/sums.py)
         self.chunk_metrics = chunk_metrics  # False: no time_per_output_chunk records (the switch)
         self.content = content  # None unless content capture is on
         self.pricing = pricing if pricing is not None else Pricing.load()
@@ -140,17 +151,23 @@ class Telemetry:
         self.events = events  # for gen_ai.client.operation.exception
         self._live = False  # set by ``inert()`` once an SDK is seen: proxies never turn back into no-ops
         # Bedrock-specific counters (documented in docs/reference.md).
-        self.throttled_attempts: Counter = meter.create_counter(
+        self.throttled_attempts: Counter = _counter(
+            meter,
+            observable_sums,
             sc.AWS_BEDROCK_CLIENT_THROTTLED_ATTEMPTS,
             unit="{attempt}",
             description="Attempts Bedrock refused with throttling, including attempts later retried successfully.",
         )
-        self.client_cost: Counter = meter.create_counter(
+        self.client_cost: Counter = _counter(
+            meter,
+            observable_sums,
             sc.AWS_BEDROCK_CLIENT_COST,
             unit="{USD}",
             description="Estimated cost of calls at on-demand list prices, in US dollars.",
         )
-        self.guardrail_interventions: Counter = meter.create_counter(
+        self.guardrail_interventions: Counter = _counter(
+            meter,
+            observable_sums,
             sc.AWS_BEDROCK_GUARDRAIL_INTERVENTIONS,
             unit="{intervention}",
             description="Guardrail interventions, by policy type and action.",
@@ -192,26 +209,31 @@ class Telemetry:
             meter,
             sc.GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS,
             "input (prompt) tokens used, including cached tokens",
+            observable_sums,
         )
         self.usage_output = _token_counter(
             meter,
             sc.GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS,
             "output (completion) tokens used, including reasoning tokens",
+            observable_sums,
         )
         self.usage_cache_read = _token_counter(
             meter,
             sc.GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS,
             "input tokens served from a provider-managed cache",
+            observable_sums,
         )
         self.usage_cache_write = _token_counter(
             meter,
             sc.GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS,
             "input tokens written to a provider-managed cache",
+            observable_sums,
         )
         self.usage_reasoning = _token_counter(
             meter,
             sc.GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS,
             "output tokens used for reasoning",
+            observable_sums,
         )
         # The v1.41.0 instruments, only in the compatibility mode. gen_ai.client.operation.duration is
         # the same instrument in both: compat records inference durations on it too.
@@ -325,6 +347,7 @@ class Telemetry:
         pricing: Optional[Pricing] = None,
         compat: bool = False,
         chunk_metrics: bool = True,
+        observable_sums: bool = False,
     ) -> Telemetry:
         """Build from the given providers, or the global ones. The logger carries the exception
         events, and the content events when those are on."""
@@ -334,4 +357,4 @@ class Telemetry:
         content = None
         if config is not None and config.capture:
             content = ContentRecorder(config, logger if config.on_event else None)
-        return cls(tracer, meter, content, pricing, compat, logger, chunk_metrics)
+        return cls(tracer, meter, content, pricing, compat, logger, chunk_metrics, observable_sums)
