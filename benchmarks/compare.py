@@ -54,17 +54,21 @@ CONFIG_LABELS = {
     "chunk-off": " chunk metric off",
     "dropped": " span dropped",
     "no-sdk": " no SDK",
+    "sums": " observable sums",
 }
 
 
 def configs(variant: str, case: str) -> list[str]:
     """What each variant is measured in: peers as they come; ours also with the span dropped, with no
-    SDK and (streams) with the per-chunk metric off; the earlier commit without the switch it lacks."""
+    SDK, with observable sums and (streams) with the per-chunk metric off; the earlier commit without
+    the switches it lacks."""
     if variant in PEERS or case == "S3 head_object":
         return ["default"]
     out = ["default", "dropped", "no-sdk"]
-    if variant == "ours" and "chunk" in case:
-        out.append("chunk-off")
+    if variant == "ours":
+        out.append("sums")
+        if "chunk" in case:
+            out.append("chunk-off")
     return out
 
 

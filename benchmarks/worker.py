@@ -16,7 +16,7 @@ VARIANT is ``ours`` (or ``before``: ours at an earlier commit, in its own enviro
 ``otel-botocore`` or ``genai-bedrock``. Configs: ``default`` (a tracer provider sampling every span,
 no span processor; a meter provider with an in-memory reader, exemplars on as the SDK defaults),
 ``dropped`` (a sampler that drops every span), ``no-sdk`` (the API's no-op providers), ``chunk-off``
-(``chunk_metrics=False``).
+(``chunk_metrics=False``), ``sums`` (``observable_sums=True``).
 """
 
 from __future__ import annotations
@@ -129,6 +129,8 @@ def providers(config: str, tracer_provider: Any, dropping: Any, meter_provider: 
     kwargs: dict[str, Any] = {"tracer_provider": spans, "meter_provider": meter_provider}
     if config == "chunk-off":
         kwargs["chunk_metrics"] = False
+    if config == "sums":
+        kwargs["observable_sums"] = True
     return kwargs
 
 
