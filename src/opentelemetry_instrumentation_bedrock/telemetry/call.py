@@ -140,13 +140,15 @@ class Call:
         metric_attrs = self.metric_attrs
         input_tokens = output_tokens = None
         server_latency = server_ttft = first_chunk = cost = None
+        recording = span.is_recording()
         if facts is not None:
             input_tokens = _total_input(facts)
             output_tokens = facts.output_tokens if self.operation != sc.OP_EMBEDDINGS else None
             server_latency = facts.server_latency_s
             server_ttft = facts.server_ttft_s
             first_chunk = facts.time_to_first_chunk_s
-            _response_attributes(facts, attrs, input_tokens, output_tokens, telemetry.compat)
+            if recording or telemetry.content is not None:  # a dropped span needs no attributes
+                _response_attributes(facts, attrs, input_tokens, output_tokens, telemetry.compat)
             if facts.response_model is not None:
                 metric_attrs = {**metric_attrs, sc.GEN_AI_RESPONSE_MODEL: facts.response_model}
             cost = self._cost(facts)
@@ -160,7 +162,7 @@ class Call:
         if error_type is not None:
             attrs[sc.ERROR_TYPE] = error_type
             metric_attrs = {**metric_attrs, sc.ERROR_TYPE: error_type}
-        if span.is_recording():
+        if recording:
             if attrs:
                 span.set_attributes(attrs)
             if attempts is not None:
