@@ -16,6 +16,7 @@ from ..cost.pricing import Pricing
 from ..version import __version__
 from . import names as sc
 from .sums import ObservedSum
+from .v141_instruments import V141Instruments, record_v141_tokens
 
 INSTRUMENTATION_NAME = "opentelemetry_instrumentation_bedrock"
 
@@ -235,21 +236,11 @@ class Telemetry:
             "output tokens used for reasoning",
             observable_sums,
         )
-        # The v1.41.0 instruments, only in the compatibility mode. gen_ai.client.operation.duration is
-        # the same instrument in both: compat records inference durations on it too.
-        self.v141_token_usage: Optional[Histogram] = None
-        self.v141_time_to_first_chunk: Optional[Histogram] = None
-        self.v141_time_per_output_chunk: Optional[Histogram] = None
-        if compat:
-            self.v141_token_usage = tokens(
-                sc.V141_GEN_AI_CLIENT_TOKEN_USAGE, "Number of input and output tokens used."
-            )
-            self.v141_time_to_first_chunk = seconds(
-                sc.V141_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, _TTFC
-            )
-            self.v141_time_per_output_chunk = seconds(
-                sc.V141_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK, _TPOC
-            )
+        # The v1.41.0 instruments, only in the compatibility mode (v141_instruments.py).
+        v141 = V141Instruments(seconds, tokens, _TTFC, _TPOC) if compat else None
+        self.v141_token_usage = v141.token_usage if v141 is not None else None
+        self.v141_time_to_first_chunk = v141.time_to_first_chunk if v141 is not None else None
+        self.v141_time_per_output_chunk = v141.time_per_output_chunk if v141 is not None else None
 
     def durations(self, operation: str) -> tuple[Histogram, ...]:
         """The duration histograms a call of ``operation`` records on: inference, agent, or operation
@@ -283,20 +274,8 @@ class Telemetry:
         per-operation histograms, for inference calls; nothing for a count that was not reported. The
         conventions define no token metric for embeddings: only the compatibility mode records one."""
         input_tokens, output_tokens, cache_read, cache_write, reasoning = usage
-        v141 = self.v141_token_usage
-        if v141 is not None:
-            if input_tokens is not None:
-                v141.record(
-                    input_tokens,
-                    {**metric_attrs, sc.V141_GEN_AI_TOKEN_TYPE: sc.V141_TOKEN_TYPE_INPUT},
-                    context,
-                )
-            if output_tokens is not None:
-                v141.record(
-                    output_tokens,
-                    {**metric_attrs, sc.V141_GEN_AI_TOKEN_TYPE: sc.V141_TOKEN_TYPE_OUTPUT},
-                    context,
-                )
+        if self.v141_token_usage is not None:
+            record_v141_tokens(self.v141_token_usage, input_tokens, output_tokens, metric_attrs, context)
         if operation not in sc.INFERENCE_OPERATIONS:
             return
         attrs = metric_attrs
