@@ -136,7 +136,7 @@ class Worker:
         self.variant = variant
         env = {**os.environ, "OTEL_SDK_DISABLED": "false", "PYTHONPATH": str(ROOT / "benchmarks")}
         for name in list(env):
-            if name.startswith("OTEL_INSTRUMENTATION_BEDROCK_"):
+            if name.startswith("OTEL_INSTRUMENTATION_BEDROCK_"):  # the switches come from the configs
                 del env[name]
         self.process = subprocess.Popen(
             [str(python), str(ROOT / "benchmarks" / "worker.py"), variant],
@@ -284,8 +284,8 @@ def report(
     lines = [
         f"Machine: {machine_before} (at the start).",
         f"{rounds} interleaved rounds; {calls} calls per measurement (streams of 101 chunks: {max(3, calls // 10)}).",
-        "Times in us per call: added = instrumented minus uninstrumented, same worker, same round; median "
-        "(p25..p75) over rounds.",
+        f"Times in us per call ({'wall clock' if os.environ.get('BENCH_CLOCK') == 'wall' else 'thread CPU time'}): "
+        "added = instrumented minus uninstrumented, same worker, same round; median (p25..p75) over rounds.",
         "floor = the SDK calls this variant made (same span attributes, same records), replayed bare in situ; "
         "own = added - floor.",
         "bytecodes / calls: Python bytecodes and function calls added per call (load-independent); "
@@ -384,7 +384,10 @@ def main(argv: Optional[list[str]] = None) -> None:
     parser.add_argument("--before", help="also measure ours at this git ref (e.g. main)")
     parser.add_argument("--write-docs", action="store_true", help="update the table in docs/performance.md")
     parser.add_argument("--json", type=Path, help="write the figures as JSON here")
+    parser.add_argument("--wall", action="store_true", help="time with the wall clock, not thread CPU time")
     args = parser.parse_args(argv)
+    if args.wall:
+        os.environ["BENCH_CLOCK"] = "wall"
     table, summary = run(args.rounds, args.calls, args.before)
     print(table)
     if args.json:

@@ -22,6 +22,7 @@ no span processor; a meter provider with an in-memory reader, exemplars on as th
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from typing import Any, Callable, Optional
@@ -35,6 +36,10 @@ from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 from opentelemetry.trace import NoOpTracerProvider
+
+# The thread's CPU time, not the wall clock: on a shared machine a process waiting for a core would
+# otherwise count that wait as overhead (``BENCH_CLOCK=wall`` for the wall clock).
+CLOCK = time.perf_counter if os.environ.get("BENCH_CLOCK") == "wall" else time.thread_time
 
 STREAM_CASES = {
     "ConverseStream, 1 chunk": (lambda c: c.converse_stream(modelId=canned.MODEL, messages=canned.MESSAGES)["stream"],
@@ -153,17 +158,55 @@ def wrapper_alone(config: str, calls: int) -> float:
     wrapper = Patch(original, telemetry).wrapper
     best = []
     for func in (original, wrapper) * 5:
-        start = time.perf_counter()
+        start = CLOCK()
         for _ in range(calls):
             func(*args)
-        best.append((func is wrapper, (time.perf_counter() - start) / calls * 1e6))
+        best.append((func is wrapper, (CLOCK() - start) / calls * 1e6))
     plain = min(t for is_wrapper, t in best if not is_wrapper)
     wrapped = min(t for is_wrapper, t in best if is_wrapper)
     return wrapped - plain
 
 
+def under_reduce(func: Callable[[], None], calls: int) -> None:
+    """Run ``func`` ``calls`` times inside ``functools.reduce``: a C function nothing else here calls,
+    so ``valgrind --toggle-collect=functools_reduce`` counts exactly these calls' instructions."""
+    import functools
+
+    functools.reduce(lambda acc, _i: (func(), acc)[1], range(calls), 0)
+
+
+def instructions(variant: str, case_name: str, config: str, mode: str, calls: int) -> None:
+    """One measurement for ``instructions.py``: warm up, then ``calls`` calls inside ``under_reduce``
+    (``mode``: plain, instrumented, or floor: the plain call plus a replay of the instrumented one's
+    SDK work)."""
+    tracer_provider = TracerProvider()
+    dropping = TracerProvider(sampler=ALWAYS_OFF)
+    meter_provider = MeterProvider(metric_readers=[InMemoryMetricReader()])
+    tool = instrumentor(variant)
+    case = cases()[case_name]
+    spans = dropping if config == "dropped" else tracer_provider
+    if mode == "floor":
+        tool.instrument(**providers(config, tracer_provider, dropping, meter_provider))
+        case.run_counted()
+        plan = floor.capture(case.run_counted)
+        tool.uninstrument()
+        plan.prepare(spans, meter_provider)
+        func: Callable[[], None] = lambda: case.run_with_floor(plan)  # noqa: E731
+    else:
+        if mode == "instrumented":
+            tool.instrument(**providers(config, tracer_provider, dropping, meter_provider))
+        func = case.run
+    for _ in range(5):
+        func()
+    under_reduce(func, calls)
+
+
 def main() -> None:
     variant = sys.argv[1]
+    if len(sys.argv) > 2 and sys.argv[2] == "--instructions":
+        case_name, config, mode, calls = sys.argv[3:7]
+        instructions(variant, case_name, config, mode, int(calls))
+        return
     tracer_provider = TracerProvider()
     dropping = TracerProvider(sampler=ALWAYS_OFF)  # "dropped": the sampler says no
     meter_provider = MeterProvider(metric_readers=[InMemoryMetricReader()])
@@ -206,10 +249,10 @@ def main() -> None:
             continue
         if op == "floor":
             plan = plan_for(request["case"], config)
-            start = time.perf_counter()
+            start = CLOCK()
             for _ in range(request["calls"]):
                 case.run_with_floor(plan)
-            elapsed = time.perf_counter() - start
+            elapsed = CLOCK() - start
             print(json.dumps({"us": elapsed / request["calls"] * 1e6}), flush=True)
             continue
         if request["instrumented"]:
@@ -219,10 +262,10 @@ def main() -> None:
                 case.run()
                 print(json.dumps(counting.count(case.run, request["calls"])), flush=True)
                 continue
-            start = time.perf_counter()
+            start = CLOCK()
             for _ in range(request["calls"]):
                 case.run()
-            elapsed = time.perf_counter() - start
+            elapsed = CLOCK() - start
         finally:
             if request["instrumented"]:
                 tool.uninstrument()
