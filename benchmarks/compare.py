@@ -89,11 +89,12 @@ def source_of(ref: str) -> Path:
     return target
 
 
-def ensure_venvs(before: Optional[str]) -> dict[str, Path]:
-    """Create (or reuse) one virtual environment per variant; installs run in parallel."""
+def ensure_venvs(before: Optional[str], reuse: bool = False) -> dict[str, Path]:
+    """Create (or reuse) one virtual environment per variant; installs run in parallel. ``reuse``: keep
+    ours (and before) as last installed, for a run beside another one using the same environments."""
     wanted: dict[str, list[str]] = {"ours": [str(ROOT)], **PEERS}
     if before:
-        wanted["before"] = [str(source_of(before))]
+        wanted["before"] = [str(source_of(before))] if not reuse else []
     marker_text = json.dumps({"pins": pins(), "packages": {k: v for k, v in wanted.items() if k in PEERS}})
     pythons: dict[str, Path] = {}
     jobs = []
@@ -103,7 +104,12 @@ def ensure_venvs(before: Optional[str]) -> dict[str, Path]:
         pythons[variant] = python
         marker = venv / "bench-marker.json"
         ours_like = variant in ("ours", "before")
-        if python.exists() and marker.exists() and marker.read_text() == marker_text and not ours_like:
+        if (
+            python.exists()
+            and marker.exists()
+            and marker.read_text() == marker_text
+            and (reuse or not ours_like)
+        ):
             continue
         if not python.exists():
             subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -201,8 +207,8 @@ def machine() -> str:
 Key = tuple[str, str, str]  # variant, case, config
 
 
-def run(rounds: int, calls: int, before: Optional[str]) -> tuple[str, dict[str, Any]]:
-    pythons = ensure_venvs(before)
+def run(rounds: int, calls: int, before: Optional[str], reuse: bool = False) -> tuple[str, dict[str, Any]]:
+    pythons = ensure_venvs(before, reuse)
     variants = ["ours", *(["before"] if before else []), *PEERS]
     workers = {v: Worker(v, pythons[v]) for v in variants}
     described: dict[Key, dict[str, Any]] = {}
@@ -385,10 +391,11 @@ def main(argv: Optional[list[str]] = None) -> None:
     parser.add_argument("--write-docs", action="store_true", help="update the table in docs/performance.md")
     parser.add_argument("--json", type=Path, help="write the figures as JSON here")
     parser.add_argument("--wall", action="store_true", help="time with the wall clock, not thread CPU time")
+    parser.add_argument("--reuse", action="store_true", help="do not reinstall ours and before")
     args = parser.parse_args(argv)
     if args.wall:
         os.environ["BENCH_CLOCK"] = "wall"
-    table, summary = run(args.rounds, args.calls, args.before)
+    table, summary = run(args.rounds, args.calls, args.before, args.reuse)
     print(table)
     if args.json:
         args.json.write_text(json.dumps(summary, indent=1))

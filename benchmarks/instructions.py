@@ -51,9 +51,12 @@ def main(argv: Optional[list[str]] = None) -> None:
     parser.add_argument("--before", help="also measure ours at this git ref")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--cases", nargs="*", default=CASES)
+    parser.add_argument("--variants", nargs="*", help="default: ours, before (with --before) and the peers")
+    parser.add_argument("--configs", nargs="*", default=["default", "sums"], help="ours's configurations")
+    parser.add_argument("--reuse", action="store_true", help="do not reinstall ours and before")
     args = parser.parse_args(argv)
-    pythons = ensure_venvs(args.before)
-    variants = ["ours", *(["before"] if args.before else []), *PEERS]
+    pythons = ensure_venvs(args.before, args.reuse)
+    variants = args.variants or ["ours", *(["before"] if args.before else []), *PEERS]
     jobs: dict[tuple[str, str, str, str], object] = {}
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for case in args.cases:
@@ -62,21 +65,23 @@ def main(argv: Optional[list[str]] = None) -> None:
                 collected, pythons["ours"], "ours", case, "default", "plain", n
             )
             for variant in variants:
-                configs = ["default"] + (["sums"] if variant == "ours" else [])
-                for config in configs:
+                for config in args.configs if variant == "ours" else ["default"]:
                     for mode in ("instrumented", "floor"):
                         jobs[(variant, case, config, mode)] = pool.submit(
                             collected, pythons[variant], variant, case, config, mode, n
                         )
-    result = {key: job.result() for key, job in jobs.items()}  # type: ignore[attr-defined]
+    result = {}
+    for key, job in jobs.items():
+        result[key] = job.result()  # type: ignore[attr-defined]
+        print(f"  {key}: {result[key]:.0f} instructions per call", flush=True)
     print(f"{'case':<28} {'variant':<26} {'uninstr. k':>10} {'added k':>8} {'floor k':>8} {'own k':>7}")
     for case in args.cases:
         plain = result[("plain", case, "default", "plain")]
         for variant in variants:
-            for config in ["default"] + (["sums"] if variant == "ours" else []):
+            for config in args.configs if variant == "ours" else ["default"]:
                 inst = result[(variant, case, config, "instrumented")]
                 floor = result[(variant, case, config, "floor")]
-                label = variant + (" observable sums" if config == "sums" else "")
+                label = variant + ("" if config == "default" else f" {config}")
                 print(f"{case:<28} {label:<26} {plain / 1e3:>10.0f} {(inst - plain) / 1e3:>8.0f} "
                       f"{(floor - plain) / 1e3:>8.0f} {(inst - floor) / 1e3:>7.0f}")  # fmt: skip
 

@@ -15,8 +15,6 @@ from ..content.record import ContentRecorder
 from ..cost.pricing import Pricing
 from ..version import __version__
 from . import names as sc
-from .sums import ObservedSum
-from .v141_instruments import V141Instruments, record_v141_tokens
 
 INSTRUMENTATION_NAME = "opentelemetry_instrumentation_bedrock"
 
@@ -61,6 +59,8 @@ def _histograms(meter: Meter, unit: str, buckets: tuple[float, ...]) -> Callable
 def _counter(meter: Meter, observable: bool, name: str, unit: str, description: str) -> Counter:
     """A synchronous counter, or (``observable_sums``) an in-process sum behind an observable one."""
     if observable:
+        from .sums import ObservedSum  # only with the switch on: nothing imported that is not used
+
         return ObservedSum(meter, name, unit=unit, description=description)  # type: ignore[return-value]
     return meter.create_counter(name, unit=unit, description=description)
 
@@ -237,7 +237,11 @@ class Telemetry:
             observable_sums,
         )
         # The v1.41.0 instruments, only in the compatibility mode (v141_instruments.py).
-        v141 = V141Instruments(seconds, tokens, _TTFC, _TPOC) if compat else None
+        v141 = None
+        if compat:
+            from .v141_instruments import V141Instruments
+
+            v141 = V141Instruments(seconds, tokens, _TTFC, _TPOC)
         self.v141_token_usage = v141.token_usage if v141 is not None else None
         self.v141_time_to_first_chunk = v141.time_to_first_chunk if v141 is not None else None
         self.v141_time_per_output_chunk = v141.time_per_output_chunk if v141 is not None else None
@@ -275,6 +279,8 @@ class Telemetry:
         conventions define no token metric for embeddings: only the compatibility mode records one."""
         input_tokens, output_tokens, cache_read, cache_write, reasoning = usage
         if self.v141_token_usage is not None:
+            from .v141_instruments import record_v141_tokens
+
             record_v141_tokens(self.v141_token_usage, input_tokens, output_tokens, metric_attrs, context)
         if operation not in sc.INFERENCE_OPERATIONS:
             return
