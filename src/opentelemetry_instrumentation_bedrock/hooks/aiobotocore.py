@@ -57,7 +57,7 @@ class AsyncPatch(Patch):
         if started is None:
             return await original(client, operation_name, api_params)
         info, call = started
-        token = otel_context.attach(call_context(call.span))
+        token = otel_context.attach(call.context if call.context is not None else call_context(call.span))
         current = CURRENT_CALL.set(call)
         try:
             params = outgoing_params(operation, client, operation_name, api_params, self.telemetry)

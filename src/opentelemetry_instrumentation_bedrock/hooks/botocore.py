@@ -76,7 +76,9 @@ class Patch:
         if call is None:
             return original(client, operation_name, api_params)
         info, call_obj = call
-        token = otel_context.attach(call_context(call_obj.span))
+        token = otel_context.attach(
+            call_obj.context if call_obj.context is not None else call_context(call_obj.span)
+        )
         current = CURRENT_CALL.set(call_obj)  # for the retry handlers, during this call only
         try:
             params = outgoing_params(operation, client, operation_name, api_params, self.telemetry)
@@ -149,6 +151,7 @@ class Patch:
             profiles = self.telemetry.pricing.profiles
             if profiles is not None and info.model is not None:  # opt-in; never waits (cost/profiles.py)
                 guard(profiles.request, client, info.model, what="failed to resolve an inference profile")
+            call.context = call_context(span)
             try:
                 self._prepare(operation, api_params, info, call, request_attrs)
             except Exception:

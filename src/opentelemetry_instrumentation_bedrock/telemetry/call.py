@@ -10,6 +10,7 @@ from time import perf_counter, time_ns
 from typing import Any, Optional
 
 from opentelemetry._logs import LogRecord, SeverityNumber
+from opentelemetry.context import Context
 from opentelemetry.trace import Span, Status, StatusCode, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
@@ -33,6 +34,7 @@ class Call:
     __slots__ = (
         "_done",
         "attempts",
+        "context",
         "cost_request",
         "guardrail_id",
         "metric_attrs",
@@ -64,6 +66,9 @@ class Call:
         self.usage_deferred = False
         # The request's attributes (service tier, image size), for the cost estimate; set by the patch.
         self.cost_request: Optional[dict[str, AttributeValue]] = None
+        # The context botocore runs in (our span current), built once by the patch; the metric records
+        # carry it too, for exemplars.
+        self.context: Optional[Context] = None
 
     def shape(self) -> str:
         """Operation and model, to tell one kind of failure of ours from another."""
@@ -155,15 +160,17 @@ class Call:
         metric_attrs = self.metric_attrs
         input_tokens = output_tokens = None
         server_latency = server_ttft = first_chunk = cost = None
+        recording = span.is_recording()
         if facts is not None:
             input_tokens = _total_input(facts)
             output_tokens = facts.output_tokens if self.operation != sc.OP_EMBEDDINGS else None
             server_latency = facts.server_latency_s
             server_ttft = facts.server_ttft_s
             first_chunk = facts.time_to_first_chunk_s
-            _response_attributes(
-                facts, attrs, input_tokens, output_tokens, telemetry.compat, not self.usage_deferred
-            )
+            if recording or telemetry.content is not None:  # a dropped span needs no attributes
+                _response_attributes(
+                    facts, attrs, input_tokens, output_tokens, telemetry.compat, not self.usage_deferred
+                )
             if facts.response_model is not None:
                 metric_attrs = {**metric_attrs, sc.GEN_AI_RESPONSE_MODEL: facts.response_model}
             cost = self._cost(facts, attrs, error_type is None)
@@ -175,7 +182,7 @@ class Call:
         if error_type is not None:
             attrs[sc.ERROR_TYPE] = error_type
             metric_attrs = {**metric_attrs, sc.ERROR_TYPE: error_type}
-        if span.is_recording():
+        if recording:
             if attrs:
                 span.set_attributes(attrs)
             if attempts is not None:
@@ -199,7 +206,7 @@ class Call:
 
         # Every point is recorded with the span's context, so the SDK can attach exemplars that lead
         # from a metric spike to the trace behind it.
-        context = set_span_in_context(span)
+        context = self.context if self.context is not None else set_span_in_context(span)
         operation = self.operation
         for histogram in telemetry.durations(operation):
             histogram.record(duration, metric_attrs, context)

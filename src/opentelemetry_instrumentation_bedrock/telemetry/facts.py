@@ -83,7 +83,9 @@ def as_int(value: Any) -> int | None:
 
     An out-of-range value would make the exporter drop the whole batch, so it is refused here.
     """
-    if isinstance(value, bool):
+    if type(value) is int:  # the common case, decided by one type check (bool is a subclass, not int)
+        return value if 0 <= value <= _INT64_MAX else None
+    if value is None or isinstance(value, bool):
         return None
     numeric_text = isinstance(value, str) and value.isdigit() and len(value) < 20
     if numeric_text or (isinstance(value, float) and value.is_integer()):
@@ -95,19 +97,26 @@ def as_int(value: Any) -> int | None:
 
 def as_number(value: Any) -> float | int | None:
     """An int or float (not bool), or None."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    kind = type(value)
+    if kind is int or kind is float:
+        return value  # type: ignore[no-any-return]
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return value
 
 
 def as_float(value: Any) -> float | None:
     """A number as a float (the semconv type of temperature, top_p, top_k, penalties), or None."""
+    if type(value) is float:
+        return value
     number = as_number(value)
     return float(number) if number is not None else None
 
 
 def as_str(value: Any) -> str | None:
     """A non-empty string, or None."""
+    if type(value) is str:
+        return value or None
     return value if isinstance(value, str) and value else None
 
 
@@ -121,7 +130,12 @@ def as_str_tuple(value: Any) -> tuple[str, ...] | None:
 
 
 def as_mapping(value: Any) -> Mapping[str, Any]:
-    """The value if it is a mapping, else an empty one, so lookups can chain safely."""
+    """The value if it is a mapping, else an empty one, so lookups can chain safely. A dict or None (what
+    botocore hands over) is decided without the ABC check, which costs a Python call."""
+    if type(value) is dict:
+        return value
+    if value is None:
+        return _EMPTY
     return value if isinstance(value, Mapping) else _EMPTY
 
 
