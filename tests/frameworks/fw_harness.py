@@ -280,7 +280,15 @@ def expected_span(
         "aws.bedrock.retry.max_attempts": 1,
         "aws.bedrock.retry.count": 0,
         "aws.request_id": served.request_id,
+        # The AWS SDK client-span attributes (docs/cloudwatch.md).
+        "rpc.system": "aws-api",
+        "rpc.service": "Bedrock Runtime",
+        "rpc.method": "ConverseStream" if stream else "Converse",
+        "cloud.region": "us-east-1",
     }
+    if error is not None and served.status >= 400:  # a failed HTTP answer: its status, both spellings
+        attrs["http.response.status_code"] = served.status
+        attrs["http.status_code"] = served.status
     if stream:
         attrs["gen_ai.request.stream"] = True
     if finish is not None:

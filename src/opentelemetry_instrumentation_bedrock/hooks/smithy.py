@@ -43,7 +43,7 @@ from ..wire.smithy_shapes import as_botocore, request_id_of, with_metadata
 from ..wire.smithy_streams import TracedEventReceiver
 from ..wire.streaming import StreamObserver
 from .botocore import call_context
-from .smithy_attributes import common_attributes, note_destination, retry_attributes
+from .smithy_attributes import common_attributes, note_destination, retry_attributes, sdk_attributes
 from .smithy_interceptor import CURRENT, BedrockInterceptor, Exchange
 
 _log = logging.getLogger(__name__)
@@ -102,14 +102,14 @@ class SmithyPatch:
 
     # ------------------------------------------------------------------ the operation methods
 
-    def _wrap(self, original: Callable[..., Any], operation: Operation) -> Callable[..., Any]:
+    def _wrap(self, original: Callable[..., Any], operation: Operation, op_name: str) -> Callable[..., Any]:
         patch = self
 
         async def method(client: Any, *args: Any, **kwargs: Any) -> Any:
             if not patch.active:
                 return await original(client, *args, **kwargs)
             shape = args[0] if args else kwargs.get("input")
-            started = patch.start(operation, client, shape)
+            started = patch.start(operation, client, shape, op_name)
             if started is None:
                 return await original(client, *args, **kwargs)
             info, call = started
@@ -134,7 +134,9 @@ class SmithyPatch:
         _copy_names(method, original)
         return method
 
-    def start(self, operation: Operation, client: Any, shape: Any) -> Optional[tuple[RequestInfo, Call]]:
+    def start(
+        self, operation: Operation, client: Any, shape: Any, op_name: str
+    ) -> Optional[tuple[RequestInfo, Call]]:
         """The span, named and attributed from the request as for botocore; None: pass straight through."""
         try:
             if not is_instrumentation_enabled() or self.telemetry.inert():
@@ -149,7 +151,7 @@ class SmithyPatch:
             retry_attributes(info.attributes, client)
             target = info.target if info.target is not None else info.model
             name = f"{info.operation} {target}" if target is not None else info.operation
-            request_attrs = {**common, **info.attributes}
+            request_attrs = {**common, **info.attributes, **sdk_attributes(op_name, client)}
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)
             info.call = call
@@ -213,7 +215,7 @@ class SmithyPatch:
             original = client_class.__dict__.get(method)
             if original is not None:
                 originals[method] = original
-                setattr(client_class, method, self._wrap(original, OPERATIONS[op_name]))
+                setattr(client_class, method, self._wrap(original, OPERATIONS[op_name], op_name))
         session = client_class.__dict__.get(SESSION_METHOD)
         if session is not None:
             originals[SESSION_METHOD] = session

@@ -33,6 +33,21 @@ def common_attributes(operation: str, model: Optional[str], client: Any) -> dict
     return common
 
 
+def sdk_attributes(operation_name: str, client: Any) -> dict[str, AttributeValue]:
+    """The AWS SDK client-span attributes, as botocore calls get them (telemetry/aws_sdk.py): the same
+    service id ("Bedrock Runtime") and operation name, so Application Signals sees one dependency
+    whichever SDK made the call; the region from the client's configuration."""
+    attrs: dict[str, AttributeValue] = {
+        sc.RPC_SYSTEM: sc.RPC_SYSTEM_AWS_API,
+        sc.RPC_SERVICE: "Bedrock Runtime",
+        sc.RPC_METHOD: operation_name,
+    }
+    region = getattr(getattr(client, "_config", None), "region", None)
+    if isinstance(region, str) and region:
+        attrs[sc.CLOUD_REGION] = str.__str__(region)
+    return attrs
+
+
 def retry_attributes(attrs: dict[str, AttributeValue], client: Any) -> None:
     """The retry mode (the SDK's default, standard, when none is named) and the attempt limit the
     client's configuration names, as for botocore. A custom ``retry_strategy`` has neither."""
