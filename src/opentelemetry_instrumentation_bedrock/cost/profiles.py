@@ -11,6 +11,7 @@ through the profile go unpriced (``aws.bedrock.usage.unpriced_reason = unresolve
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import queue
@@ -187,28 +188,82 @@ def _session() -> Any:
         return _SESSION[0]
 
 
-def control_plane_client(runtime_client: Any) -> Any:
-    """A ``bedrock`` client with the runtime client's credentials, region and endpoint: the standard
-    endpoint when the runtime client uses its standard one, else the same URL (an emulator, a proxy)."""
-    from botocore.config import Config
+class CannotSign(Exception):
+    """The app's client signs with nothing we can reuse: no request is made (never with credentials the
+    app did not give that client, such as the environment's)."""
 
-    meta = runtime_client.meta
+
+# The first label of the standard hosts of the clients whose calls name a Bedrock model.
+_STANDARD_SERVICES = ("bedrock-runtime", "bedrock-agentcore")
+_AWS_DOMAINS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
+
+
+def _standard_host(host: str) -> tuple[bool, bool, bool]:
+    """(standard, FIPS, dual-stack) for the host of the app's client."""
+    label, _, domain = host.partition(".")
+    service = label[: -len("-fips")] if label.endswith("-fips") else label
+    standard = service in _STANDARD_SERVICES and any(("." + domain).endswith(d) for d in _AWS_DOMAINS)
+    return standard, standard and label.endswith("-fips"), standard and host.endswith(".api.aws")
+
+
+def _frozen_credentials(runtime_client: Any) -> Any:
+    """The client's own credentials, frozen; aiobotocore's are read as they stand (its getter is a
+    coroutine of the app's loop, which this thread must not run)."""
+    from botocore import UNSIGNED
+    from botocore.credentials import ReadOnlyCredentials
+
+    if getattr(runtime_client.meta.config, "signature_version", None) is UNSIGNED:
+        raise CannotSign("the client does not sign")
     credentials = runtime_client._get_credentials() if hasattr(runtime_client, "_get_credentials") else None
     if credentials is None:
         credentials = getattr(getattr(runtime_client, "_request_signer", None), "_credentials", None)
-    frozen = credentials.get_frozen_credentials() if credentials is not None else None
+    if credentials is None:
+        raise CannotSign("the client has no credentials")
+    getter = credentials.get_frozen_credentials
+    if not inspect.iscoroutinefunction(getter):
+        return getter()
+    if hasattr(credentials, "refresh_needed"):  # refreshable: the current set, unless it needs a refresh
+        frozen = getattr(credentials, "_frozen_credentials", None)
+        if frozen is None or credentials.refresh_needed():
+            raise CannotSign("the client's async credentials need a refresh")
+        return frozen
+    return ReadOnlyCredentials(credentials.access_key, credentials.secret_key, credentials.token)
+
+
+def control_plane_client(runtime_client: Any) -> Any:
+    """A ``bedrock`` client with the runtime client's credentials, region and endpoint settings: the
+    standard endpoint (FIPS, dual-stack as the client's) when the client uses a standard one, else the
+    same URL (an emulator, a proxy); the client's proxies and TLS verification."""
+    from botocore.config import Config
+
+    meta = runtime_client.meta
+    frozen = _frozen_credentials(runtime_client)
+    if frozen is None or not frozen.access_key:
+        raise CannotSign("the client has no credentials")
     host = urlsplit(meta.endpoint_url).hostname or ""
-    standard = host.startswith("bedrock-runtime") and (
-        host.endswith(".amazonaws.com") or host.endswith(".amazonaws.com.cn")
+    standard, fips, dual_stack = _standard_host(host)
+    config = meta.config
+    settings: dict[str, Any] = {
+        "retries": {"total_max_attempts": 1, "mode": "standard"},
+        "connect_timeout": 5,
+        "read_timeout": 10,
+        "use_fips_endpoint": bool(getattr(config, "use_fips_endpoint", None) or fips),
+        "use_dualstack_endpoint": bool(getattr(config, "use_dualstack_endpoint", None) or dual_stack),
+    }
+    for name in ("proxies", "proxies_config", "client_cert"):
+        value = getattr(config, name, None)
+        if value is not None:
+            settings[name] = value
+    verify = getattr(
+        getattr(getattr(runtime_client, "_endpoint", None), "http_session", None), "_verify", None
     )
     return _session().create_client(
         "bedrock",
         region_name=meta.region_name,
         endpoint_url=None if standard else meta.endpoint_url,
-        aws_access_key_id=frozen.access_key if frozen else None,
-        aws_secret_access_key=frozen.secret_key if frozen else None,
-        aws_session_token=frozen.token if frozen else None,
-        config=Config(
-            retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=10
-        ),
+        verify=verify if isinstance(verify, (bool, str)) else None,
+        aws_access_key_id=frozen.access_key,
+        aws_secret_access_key=frozen.secret_key,
+        aws_session_token=frozen.token,
+        config=Config(**settings),
     )
