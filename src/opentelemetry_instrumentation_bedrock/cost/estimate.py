@@ -105,8 +105,10 @@ def _one_hour_writes(
             one_hour += tokens
         else:
             return None, sc.UNPRICED_UNKNOWN_CACHE_TTL
-    if total is not None and five + one_hour != total:
-        return None, sc.UNPRICED_UNKNOWN_CACHE_TTL  # the split does not add up: which rate is unknown
+    if five + one_hour != (total or 0):
+        # The split does not add up (or splits writes the call reported no total of, so none was
+        # charged): which rate applies is unknown.
+        return None, sc.UNPRICED_UNKNOWN_CACHE_TTL
     if not one_hour:
         return cost, None
     rate_1h = rates.cache_write_1h if isinstance(rates, Entry) else None
