@@ -78,6 +78,8 @@ def estimate(
         rates = tiers.get(tier) if tiers else None
         if rates is None:
             return None, sc.UNPRICED_UNKNOWN_TIER, base_model
+    if _latency_optimized(facts, request):
+        return None, sc.UNPRICED_LATENCY_OPTIMIZED, base_model  # its own rates, which no entry lists
     if image_call:
         if rates is not price:
             return None, sc.UNPRICED_UNKNOWN_TIER, base_model  # no entry prices images by tier
@@ -91,6 +93,15 @@ def estimate(
     if cost is not None and ttls:
         cost, reason = _one_hour_writes(rates, cost, ttls, facts.cache_write_tokens)
     return cost, reason, base_model
+
+
+def _latency_optimized(facts: ResponseFacts, request: Optional[Mapping[str, Any]]) -> bool:
+    """Whether Bedrock served the call latency-optimized (the response's mode, else the request's)."""
+    mode = facts.response_latency_mode
+    if mode is None and request is not None:
+        requested = request.get(sc.AWS_BEDROCK_REQUEST_LATENCY_MODE)
+        mode = requested if isinstance(requested, str) else None
+    return mode is not None and mode.lower() == "optimized"
 
 
 def _one_hour_writes(
