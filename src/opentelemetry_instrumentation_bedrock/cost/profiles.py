@@ -60,6 +60,7 @@ class ProfileResolver:
         self._queue: queue.SimpleQueue[Optional[tuple[Any, str]]] = queue.SimpleQueue()
         self._worker: Optional[threading.Thread] = None
         self._pid = os.getpid()
+        self._closed = False  # after close (uninstrument): no more control-plane calls
         self.requests_made = 0  # GetInferenceProfile calls sent (for tests and debugging)
         if hasattr(os, "register_at_fork"):
             ref = weakref.ref(self)
@@ -90,7 +91,7 @@ class ProfileResolver:
         if os.getpid() != self._pid:  # a forked child (where register_at_fork is missing)
             self._forked()
         with self._lock:
-            if model_id in self._pending:
+            if self._closed or model_id in self._pending:
                 return
             self._pending.add(model_id)
             if self._worker is None or not self._worker.is_alive():
@@ -108,8 +109,10 @@ class ProfileResolver:
         return answer.model, answer.reason  # a stale model answer stays usable while a refresh runs
 
     def close(self) -> None:
-        """Stop the worker (at ``uninstrument()``); a resolution in flight finishes first."""
+        """Stop the worker (at ``uninstrument()``): a resolution in flight finishes, queued ones are
+        dropped, and none is asked for after this."""
         with self._lock:
+            self._closed = True
             if self._worker is not None:
                 self._queue.put(None)
                 self._worker = None
@@ -130,6 +133,10 @@ class ProfileResolver:
             if item is None:
                 return
             client, model_id = item
+            if self._closed:  # uninstrumented while this waited: never asked
+                with self._lock:
+                    self._pending.discard(model_id)
+                continue
             try:
                 answer = self._resolve(client, model_id)
             except Exception:  # our bug, or botocore's: never out of this thread
