@@ -184,6 +184,16 @@ _SESSION: list[Any] = []
 _SESSION_LOCK = threading.Lock()
 
 
+def _new_session_lock() -> None:
+    """In a forked child: the thread that may have held the lock (a resolver's) did not come along."""
+    global _SESSION_LOCK
+    _SESSION_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_session_lock)
+
+
 def _session() -> Any:
     """One botocore session for the resolver's clients: its loader keeps the service model after the
     first client, so later ones cost less of the GIL the app's threads share."""
