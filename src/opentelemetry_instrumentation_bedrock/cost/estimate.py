@@ -88,6 +88,8 @@ def estimate(
     if isinstance(price, Entry) and not price.token_rates:
         return None, sc.UNPRICED_UNKNOWN_MODEL, base_model
     assert rates is not None
+    if not rates.prices_output(facts):  # output tokens and no output rate: never priced as free
+        return None, (sc.UNPRICED_UNKNOWN_MODEL if rates is price else sc.UNPRICED_UNKNOWN_TIER), base_model
     cost = rates.cost(facts)
     ttls = facts.cache_write_ttls
     if cost is not None and ttls:
