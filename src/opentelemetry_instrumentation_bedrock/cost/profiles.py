@@ -264,9 +264,12 @@ def control_plane_client(runtime_client: Any) -> Any:
         "retries": {"total_max_attempts": 1, "mode": "standard"},
         "connect_timeout": 5,
         "read_timeout": 10,
-        "use_fips_endpoint": bool(getattr(config, "use_fips_endpoint", None) or fips),
-        "use_dualstack_endpoint": bool(getattr(config, "use_dualstack_endpoint", None) or dual_stack),
     }
+    if standard:  # a custom URL is used as is (botocore refuses FIPS or dual-stack with one)
+        settings["use_fips_endpoint"] = bool(getattr(config, "use_fips_endpoint", None) or fips)
+        settings["use_dualstack_endpoint"] = bool(
+            getattr(config, "use_dualstack_endpoint", None) or dual_stack
+        )
     for name in ("proxies", "proxies_config", "client_cert"):
         value = getattr(config, name, None)
         if value is not None:
