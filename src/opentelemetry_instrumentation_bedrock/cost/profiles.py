@@ -3,7 +3,7 @@
 An application profile's ARN names no model. Bedrock's control plane does (``GetInferenceProfile``,
 ``models[].modelArn``). With ``resolve_inference_profiles=True`` (or
 ``OTEL_INSTRUMENTATION_BEDROCK_RESOLVE_INFERENCE_PROFILES=true``) the first call through a profile
-queues one ``GetInferenceProfile`` through the app's own credentials; a daemon thread makes it with
+queues, as it ends, one ``GetInferenceProfile`` through the app's own credentials; a daemon thread makes it with
 every instrumentation suppressed (ours passes control-plane calls through anyway), and the answer is
 cached for the process for a TTL. The instrumented call never waits: until the answer is in, calls
 through the profile go unpriced (``aws.bedrock.usage.unpriced_reason = unresolved_profile``).
@@ -56,6 +56,9 @@ class ProfileResolver:
         self._client_factory = client_factory or control_plane_client
         self._answers: dict[str, _Answer] = {}
         self._pending: set[str] = set()
+        # Profiles a call asked about as it started, resolved once that call ends (``lookup``), so the
+        # resolver's thread (building a client is GIL work) never runs alongside the call that asked.
+        self._deferred: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._queue: queue.SimpleQueue[Optional[tuple[Any, str]]] = queue.SimpleQueue()
         self._worker: Optional[threading.Thread] = None
@@ -77,12 +80,25 @@ class ProfileResolver:
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._pending.clear()
+        self._deferred.clear()
         self._worker = None
         self._queue = queue.SimpleQueue()
 
+    def defer(self, client: Any, model_id: str) -> None:
+        """Called as an instrumented call starts: note an application profile with no fresh answer,
+        to be resolved when the call ends (``lookup``). A dict lookup, at most a dict write."""
+        if self._closed or model_id in self._deferred:
+            return
+        if not (model_id.startswith("arn:") and ":application-inference-profile/" in model_id):
+            return
+        answer = self._answers.get(model_id)
+        if answer is not None and answer.expires > self._clock():
+            return
+        self._deferred[model_id] = client
+
     def request(self, client: Any, model_id: str) -> None:
-        """Called as an instrumented call starts: queue a resolution if this is an application profile
-        with no fresh answer. Never blocks (a dict lookup, at most a queue put)."""
+        """Queue a resolution if this is an application profile with no fresh answer. Never blocks (a
+        dict lookup, at most a thread start and a queue put)."""
         if not (model_id.startswith("arn:") and ":application-inference-profile/" in model_id):
             return
         answer = self._answers.get(model_id)
@@ -102,7 +118,11 @@ class ProfileResolver:
         self._queue.put((client, model_id))
 
     def lookup(self, model_id: str) -> tuple[Optional[str], Optional[str]]:
-        """(base model id, None) when resolved, else (None, the unpriced reason)."""
+        """(base model id, None) when resolved, else (None, the unpriced reason). Called as a call
+        ends: a resolution that call deferred is queued now."""
+        client = self._deferred.pop(model_id, None)
+        if client is not None:
+            self.request(client, model_id)
         answer = self._answers.get(model_id)
         if answer is None or (answer.model is None and answer.expires <= self._clock()):
             return None, sc.UNPRICED_UNRESOLVED_PROFILE
@@ -184,10 +204,18 @@ _SESSION: list[Any] = []
 _SESSION_LOCK = threading.Lock()
 
 
+# Control-plane clients by everything they were built from: building one is GIL work (several ms)
+# that would slow the app's threads at every resolution; a few are kept.
+_CLIENTS: dict[tuple[Any, ...], Any] = {}
+_MAX_CLIENTS = 8
+
+
 def _new_session_lock() -> None:
-    """In a forked child: the thread that may have held the lock (a resolver's) did not come along."""
+    """In a forked child: the thread that may have held the lock (a resolver's) did not come along,
+    and the parent's clients' connections are the parent's."""
     global _SESSION_LOCK
     _SESSION_LOCK = threading.Lock()
+    _CLIENTS.clear()
 
 
 if hasattr(os, "register_at_fork"):
@@ -277,13 +305,25 @@ def control_plane_client(runtime_client: Any) -> Any:
     verify = getattr(
         getattr(getattr(runtime_client, "_endpoint", None), "http_session", None), "_verify", None
     )
-    return _session().create_client(
-        "bedrock",
-        region_name=meta.region_name,
-        endpoint_url=None if standard else meta.endpoint_url,
-        verify=verify if isinstance(verify, (bool, str)) else None,
-        aws_access_key_id=frozen.access_key,
-        aws_secret_access_key=frozen.secret_key,
-        aws_session_token=frozen.token,
-        config=Config(**settings),
-    )
+    verify = verify if isinstance(verify, (bool, str)) else None
+    endpoint_url = None if standard else meta.endpoint_url
+    key = (frozen.access_key, frozen.secret_key, frozen.token, meta.region_name, endpoint_url, verify,
+           repr(sorted(settings.items())))  # fmt: skip
+    session = _session()
+    with _SESSION_LOCK:
+        found = _CLIENTS.get(key)
+        if found is None:
+            found = session.create_client(
+                "bedrock",
+                region_name=meta.region_name,
+                endpoint_url=endpoint_url,
+                verify=verify,
+                aws_access_key_id=frozen.access_key,
+                aws_secret_access_key=frozen.secret_key,
+                aws_session_token=frozen.token,
+                config=Config(**settings),
+            )
+            while len(_CLIENTS) >= _MAX_CLIENTS:
+                del _CLIENTS[next(iter(_CLIENTS))]
+            _CLIENTS[key] = found
+        return found
