@@ -79,7 +79,8 @@ def claude_stream_body(chunks: int) -> bytes:
     """An InvokeModelWithResponseStream Claude answer with ``chunks`` text deltas."""
     delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": " word"}}
     payloads: list[Any] = [
-        {"type": "message_start", "message": {"id": "msg_bdrk_01", "model": "claude-3-haiku-20240307",
+        {"type": "message_start", "message": {"id": "msg_bdrk_01", "type": "message", "role": "assistant",
+                                              "content": [], "model": "claude-3-haiku-20240307",
                                               "usage": {"input_tokens": 21, "output_tokens": 1}}},
         {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
         *([delta] * chunks),

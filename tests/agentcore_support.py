@@ -77,3 +77,9 @@ def shape_known(shape: str, member: str) -> bool:
         return member in model.shape_for(shape).members
     except Exception:
         return False
+
+
+def sdk(method: str) -> dict[str, Any]:
+    """The AWS SDK client-span attributes every bedrock-agentcore span carries (docs/cloudwatch.md)."""
+    return {"rpc.system": "aws-api", "rpc.service": "Bedrock AgentCore", "rpc.method": method,
+            "cloud.region": "us-east-1"}  # fmt: skip

@@ -15,6 +15,8 @@ TOKEN_METRICS = "model/gen-ai/token-metrics.yaml@9b2ce3b4e6b351a44025a289eefc1a6
 EVENTS = "model/gen-ai/events.yaml@0387091683b4e4dac7d26e25e6f9cfe22cf3f138"
 EVALUATION_EVENTS = "model/gen-ai/events.yaml@fecf9e12378d7b913438c954f8d7d243680ece47"
 EXCEPTIONS = "docs/gen-ai/gen-ai-exceptions.md@e8fc5751506258db1459d1bde47994e01dee922e"
+# open-telemetry/semantic-conventions (not the GenAI repository): the AWS SDK client span.
+AWS_SDK = "docs/cloud-providers/aws-sdk.md@01d94504d2ec9a5653a5bde13908bc933d96ff29"
 AWS_BEDROCK = "docs/gen-ai/aws-bedrock.md@002c8a6ea1c8a42b14a4527db83b3cabcded610a (aws.* registry)"
 STABLE = "open-telemetry/semantic-conventions (stable)"
 REALTIME = "docs/gen-ai/gen-ai-realtime-spans.md@19df343f3e7597308bea885bf1bc79b225f84638"
@@ -57,6 +59,8 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "gen_ai.agent.name": ("string", DEV, REGISTRY),
     "gen_ai.tool.name": ("string", DEV, REGISTRY),
     "gen_ai.tool.type": ("string", DEV, REGISTRY),
+    "gen_ai.tool.call.id": ("string", DEV, REGISTRY),
+    "gen_ai.workflow.name": ("string", DEV, REGISTRY),
     "gen_ai.data_source.id": ("string", DEV, REGISTRY),
     "gen_ai.retrieval.top_k": ("int", DEV, REGISTRY),
     "gen_ai.retrieval.query.text": ("string", DEV, REGISTRY),
@@ -75,10 +79,19 @@ ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "gen_ai.evaluation.score.value": ("double", DEV, REGISTRY),
     "gen_ai.evaluation.score.label": ("string", DEV, REGISTRY),
     "gen_ai.evaluation.explanation": ("string", DEV, REGISTRY),
-    "gen_ai.tool.call.id": ("string", DEV, REGISTRY),  # also added by agents-16a: keep one when merging
     "aws.request_id": ("string", DEV, AWS_BEDROCK),
     "aws.bedrock.guardrail.id": ("string", DEV, AWS_BEDROCK),
     "aws.bedrock.knowledge_base.id": ("string", DEV, AWS_BEDROCK),
+    "rpc.system": ("string", DEV, AWS_SDK),
+    "rpc.service": ("string", DEV, AWS_SDK),
+    "rpc.method": ("string", DEV, AWS_SDK),
+    "cloud.region": ("string", DEV, AWS_SDK),
+    # deprecated in the HTTP conventions; X-Ray and Application Signals read it (failed calls only)
+    "http.status_code": (
+        "int",
+        "deprecated",
+        "model/http/deprecated/registry-deprecated.yaml (http.status_code)",
+    ),
     "error.type": ("string", "stable", STABLE),
     "server.address": ("string", "stable", STABLE),
     "server.port": ("int", "stable", STABLE),
@@ -111,6 +124,7 @@ METRIC_TABLE: dict[str, tuple[str, str, str]] = {
     "gen_ai.invoke_agent.inference_calls": ("histogram", "{inference_call}", METRICS),
     "gen_ai.invoke_agent.tool_calls": ("histogram", "{tool_call}", METRICS),
     "gen_ai.execute_tool.duration": ("histogram", "s", METRICS),
+    "gen_ai.invoke_workflow.duration": ("histogram", "s", METRICS),
 }
 
 EVENT_TABLE: dict[str, str] = {

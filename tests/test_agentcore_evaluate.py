@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 
-from agentcore_support import RUNTIME_ARN, assert_no_text, needs, point_attrs
+from agentcore_support import RUNTIME_ARN, assert_no_text, needs, point_attrs, sdk
 from bedrock_emulator.routes.agentcore_evaluate import EXPLANATION
 
 pytestmark = needs("Evaluate", "InvokeAgentRuntime")
@@ -53,6 +53,7 @@ def test_evaluation_results_join_the_evaluated_span(instrumented, emu, agentcore
         "gen_ai.provider.name": "aws.bedrock",
         "server.address": "127.0.0.1",
         "server.port": emu.port,
+        **sdk("Evaluate"),
         "aws.bedrock.agentcore.evaluator.id": "Builtin.Helpfulness",
         "aws.bedrock.agentcore.evaluation.result_count": 2,
         "aws.bedrock.agentcore.evaluation.error_count": 1,

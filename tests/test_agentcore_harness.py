@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import EventStreamError
 from opentelemetry.trace import SpanKind, StatusCode
 
-from agentcore_support import SESSION, assert_no_text, has_member, needs, point_attrs, shape_known
+from agentcore_support import SESSION, assert_no_text, has_member, needs, point_attrs, sdk, shape_known
 from bedrock_emulator import Reply, exception_event
 from bedrock_emulator.routes.agentcore_harness import TOOL_USE_ID, harness_events
 from helpers import usage_totals
@@ -77,6 +77,7 @@ def test_harness_span_tree(instrumented, emu, agentcore):
     assert 0 < first < (root.end_time - root.start_time) / 1e9
     assert dict(root.attributes) == {
         **base(emu),
+        **sdk("InvokeHarness"),
         "gen_ai.agent.id": HARNESS_ARN,
         "gen_ai.conversation.id": SESSION,
         "aws.bedrock.agentcore.harness.model_provider": "aws.bedrock",

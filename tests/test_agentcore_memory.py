@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 
-from agentcore_support import assert_no_text, needs, point_attrs
+from agentcore_support import assert_no_text, needs, point_attrs, sdk
 
 pytestmark = needs(
     "RetrieveMemoryRecords",
@@ -101,6 +101,7 @@ def test_memory_spans(instrumented, emu, agentcore):
     assert [dict(s.attributes) for s in spans] == [
         {
             **memory_base(emu, "search_memory"),
+            **sdk("RetrieveMemoryRecords"),
             **store,
             "aws.bedrock.agentcore.memory.strategy_id": "semantic-1",
             "aws.bedrock.agentcore.memory.top_k": 2,
@@ -111,6 +112,7 @@ def test_memory_spans(instrumented, emu, agentcore):
         },
         {
             **memory_base(emu, "create_memory"),
+            **sdk("CreateEvent"),
             **store,
             "gen_ai.conversation.id": "memory-session-1",
             "gen_ai.memory.record.count": 1,
@@ -120,6 +122,7 @@ def test_memory_spans(instrumented, emu, agentcore):
         },
         {
             **memory_base(emu, "create_memory"),
+            **sdk("BatchCreateMemoryRecords"),
             **store,
             "gen_ai.memory.record.count": 2,
             "aws.bedrock.agentcore.memory.failed_count": 1,
@@ -128,6 +131,7 @@ def test_memory_spans(instrumented, emu, agentcore):
         },
         {
             **memory_base(emu, "update_memory"),
+            **sdk("BatchUpdateMemoryRecords"),
             **store,
             "gen_ai.memory.record.count": 1,
             "gen_ai.memory.record.id": RECORD_2,
@@ -137,6 +141,7 @@ def test_memory_spans(instrumented, emu, agentcore):
         },
         {
             **memory_base(emu, "delete_memory"),
+            **sdk("BatchDeleteMemoryRecords"),
             **store,
             "gen_ai.memory.record.count": 1,
             "gen_ai.memory.record.id": RECORD_1,

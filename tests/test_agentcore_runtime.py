@@ -11,7 +11,7 @@ import pytest
 from opentelemetry import baggage, context
 from opentelemetry.trace import SpanKind, StatusCode
 
-from agentcore_support import RUNTIME_ARN, SESSION, assert_no_text, needs, point_attrs
+from agentcore_support import RUNTIME_ARN, SESSION, assert_no_text, needs, point_attrs, sdk
 from bedrock_emulator import Reply
 from conftest import instrumentation
 from opentelemetry_instrumentation_bedrock.operations.bedrock_agentcore.propagation import (
@@ -67,6 +67,7 @@ def test_invoke_agent_runtime_span_and_the_hosted_side_joins_the_trace(instrumen
     assert 0 < first_byte <= (span.end_time - span.start_time) / 1e9
     assert dict(span.attributes) == {
         **common(emu),
+        **sdk("InvokeAgentRuntime"),
         "gen_ai.operation.name": "invoke_agent",
         "gen_ai.agent.id": RUNTIME_ARN,
         "aws.bedrock.agentcore.qualifier": "DEFAULT",
@@ -249,6 +250,7 @@ def test_runtime_command_execute_tool_span(instrumented, emu, agentcore):
     )
     assert dict(span.attributes) == {
         **common(emu),
+        **sdk("InvokeAgentRuntimeCommand"),
         "gen_ai.operation.name": "execute_tool",
         "gen_ai.tool.name": "runtime_command",
         "gen_ai.tool.type": "extension",

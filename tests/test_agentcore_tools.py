@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 
-from agentcore_support import assert_no_text, needs, point_attrs
+from agentcore_support import assert_no_text, needs, point_attrs, sdk
 from bedrock_emulator import Reply
 from bedrock_emulator.routes.agentcore_tools import code_result_events
 
@@ -57,6 +57,7 @@ def test_code_interpreter(instrumented, emu, agentcore):
     first = span.attributes["gen_ai.response.time_to_first_chunk"]
     assert dict(span.attributes) == {
         **tool_base(emu, "executeCode"),
+        **sdk("InvokeCodeInterpreter"),
         "aws.bedrock.agentcore.tool.id": "aws.codeinterpreter.v1",
         "aws.bedrock.agentcore.tool.session_id": "sess-1",
         "aws.bedrock.agentcore.tool.language": "python",
@@ -110,6 +111,7 @@ def test_browser_action(instrumented, emu, agentcore):
     span = only(instrumented, "execute_tool keyType")
     assert dict(span.attributes) == {
         **tool_base(emu, "keyType"),
+        **sdk("InvokeBrowser"),
         "aws.bedrock.agentcore.tool.id": "aws.browser.v1",
         "aws.bedrock.agentcore.tool.session_id": "bs-1",
         "aws.bedrock.agentcore.tool.status": "SUCCESS",
@@ -130,6 +132,7 @@ def test_web_search(instrumented, emu, agentcore):
     span = only(instrumented, "execute_tool web_search")
     assert dict(span.attributes) == {
         **tool_base(emu, "web_search"),
+        **sdk("InvokeWebSearch"),
         "aws.bedrock.agentcore.tool.id": "ws-1",
         "aws.bedrock.agentcore.tool.max_results": 2,
         "aws.bedrock.agentcore.tool.result_count": 2,

@@ -45,11 +45,14 @@ def test_invoke_agent_with_its_trace_as_child_spans(instrumented, emu, agents):
     assert agent.status.status_code is StatusCode.UNSET
     agent_attrs = attrs(agent)
     assert {k: agent_attrs[k] for k in ("gen_ai.operation.name", "gen_ai.agent.id", "aws.bedrock.agent.alias_id",
-                                          "gen_ai.conversation.id", "gen_ai.usage.input_tokens",
-                                          "gen_ai.usage.output_tokens")} == {
+                                          "gen_ai.conversation.id", "aws.bedrock.agent.usage.input_tokens",
+                                          "aws.bedrock.agent.usage.output_tokens")} == {
         "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.id": AGENT, "aws.bedrock.agent.alias_id": "TSTALIASID",
-        "gen_ai.conversation.id": "session-42", "gen_ai.usage.input_tokens": 320, "gen_ai.usage.output_tokens": 70,
+        "gen_ai.conversation.id": "session-42", "aws.bedrock.agent.usage.input_tokens": 320,
+        "aws.bedrock.agent.usage.output_tokens": 70,
     }  # fmt: skip
+    # Usage lives on the chat spans only (docs/agents.md): the agent's totals are under our own name.
+    assert not any(k.startswith("gen_ai.usage.") for k in agent_attrs)
     assert "gen_ai.response.time_to_first_chunk" in agent_attrs
 
     children = [s for s in instrumented.spans() if s.parent is not None]
@@ -80,7 +83,8 @@ def test_invoke_agent_with_its_trace_as_child_spans(instrumented, emu, agents):
     # An agent call is not inference: its duration is the agent metric's, and nothing else's.
     duration = only_point(instrumented, "gen_ai.invoke_agent.duration")
     assert (duration.count, duration.attributes["gen_ai.operation.name"]) == (1, "invoke_agent")
-    assert duration.sum == pytest.approx((agent.end_time - agent.start_time) / 1e9, abs=0.002)
+    # The metric's and the span's clocks are read around our own code: 2 ms flaked under CI load.
+    assert duration.sum == pytest.approx((agent.end_time - agent.start_time) / 1e9, abs=0.01)
     for name in ("gen_ai.client.inference.duration", "gen_ai.client.operation.duration",
                  "gen_ai.client.inference.time_to_first_chunk", "gen_ai.client.inference.time_per_output_chunk"):  # fmt: skip
         assert instrumented.points(name) == [], name
@@ -128,7 +132,8 @@ def test_invoke_agent_mid_stream_error(instrumented, emu, agents):
     assert span.attributes["error.type"] in (expected, info.value.response["Error"]["Code"])
     assert span.status.status_code is StatusCode.ERROR
     # The model invocation that completed before the error is still there, with its usage.
-    assert span.attributes.get("gen_ai.usage.input_tokens") == (120 if MODEL_OUTPUT else None)
+    assert span.attributes.get("aws.bedrock.agent.usage.input_tokens") == (120 if MODEL_OUTPUT else None)
+    assert "gen_ai.usage.input_tokens" not in span.attributes
 
 
 def test_invoke_agent_dropped_early(instrumented, emu, agents):

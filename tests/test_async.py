@@ -69,6 +69,8 @@ def test_converse(instrumented, emu):
     assert span_attrs["gen_ai.request.max_tokens"] == 33
     assert span_attrs["gen_ai.response.finish_reasons"] == ("stop",)
     assert span_attrs["aws.request_id"] == emu.served[-1].request_id
+    assert [span_attrs[k] for k in ("rpc.system", "rpc.service", "rpc.method", "cloud.region")] == [
+        "aws-api", "Bedrock Runtime", "Converse", "us-east-1"]  # fmt: skip
     assert only_point(instrumented, "gen_ai.client.inference.duration").count == 1
 
 

@@ -63,4 +63,5 @@ def test_an_operation_registers_once():
 
 
 def test_operations_without_an_id():
-    assert {"async-invoke", "retrieve-and-generate", "retrieve-and-generate-stream"} == NO_MODEL_OPERATIONS
+    assert {"async-invoke", "retrieve-and-generate", "retrieve-and-generate-stream", "rerank", "invoke-guardrail-checks",
+            "agentic-retrieve-stream"} == NO_MODEL_OPERATIONS  # fmt: skip

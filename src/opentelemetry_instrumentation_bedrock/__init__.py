@@ -25,11 +25,19 @@ from typing import Any, Callable, Optional
 
 from opentelemetry.instrumentation.instrumentor import BaseInstrumentor  # type: ignore[attr-defined]
 
-from .config import CaptureConfig, profile_resolution, semconv_compat
+from .config import (
+    CaptureConfig,
+    chunk_metrics_enabled,
+    defer_nested_usage,
+    observable_sums_enabled,
+    profile_resolution,
+    semconv_compat,
+)
 from .cost.pricing import Pricing
 from .hooks.botocore import Patch
 from .hooks.coexist import quiet_other_instrumentations
 from .hooks.post_import import PostImportHook
+from .hooks.retries import unhook_all
 from .operations.bedrock_agentcore.propagation import propagation_enabled
 from .package import _instruments
 from .telemetry.instruments import Telemetry
@@ -76,7 +84,10 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
             CaptureConfig.load(kwargs),
             Pricing.load(kwargs.get("prices"), profiles=profiles),
             semconv_compat(kwargs),
+            chunk_metrics=chunk_metrics_enabled(kwargs),
+            observable_sums=observable_sums_enabled(kwargs),
         )
+        telemetry.defer_nested_usage = defer_nested_usage(kwargs)
         telemetry.agentcore_propagation = propagation_enabled(kwargs)
         patch = Patch(BaseClient._make_api_call, telemetry)
         BaseClient._make_api_call = patch.wrapper
@@ -149,6 +160,7 @@ class BedrockInstrumentor(BaseInstrumentor):  # type: ignore[misc]
         profiles = patch.telemetry.pricing.profiles
         if profiles is not None:
             profiles.close()
+        unhook_all()  # our retry handlers leave every client they were added to
         if BaseClient.__dict__.get("_make_api_call") is patch.wrapper:
             BaseClient._make_api_call = patch.original
         else:

@@ -155,6 +155,31 @@ def semconv_compat(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.en
     return compat
 
 
+NESTED_USAGE_ENV = "OTEL_INSTRUMENTATION_BEDROCK_NESTED_USAGE"
+_NESTED_USAGE_VALUES = {"": True, "defer": True, "keep": False}
+
+
+def defer_nested_usage(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether an inference span of ours that starts inside another GenAI inference span (a framework's
+    ``chat`` for the same model call: Strands, pydantic-ai) leaves the token counts to that span
+    (``defer``, the default), so a backend summing ``gen_ai.usage.*`` over a trace counts the call once;
+    ``keep`` records them on ours too. Keyword ``nested_usage`` wins over
+    ``OTEL_INSTRUMENTATION_BEDROCK_NESTED_USAGE``. Metrics are recorded once per call either way."""
+    keyword = kwargs.get("nested_usage")
+    value, source = (
+        (keyword, "nested_usage")
+        if keyword is not None
+        else (environ.get(NESTED_USAGE_ENV), NESTED_USAGE_ENV)
+    )
+    if value is None:
+        return True
+    defer = _NESTED_USAGE_VALUES.get(str(value).strip().lower())
+    if defer is None:
+        _log.warning("bedrock instrumentation: ignoring %s=%r; expected defer or keep", source, value)
+        return True
+    return defer
+
+
 RESOLVE_PROFILES_ENV = "OTEL_INSTRUMENTATION_BEDROCK_RESOLVE_INFERENCE_PROFILES"
 PROFILE_TTL_ENV = "OTEL_INSTRUMENTATION_BEDROCK_INFERENCE_PROFILE_TTL"
 
@@ -177,3 +202,40 @@ def profile_resolution(kwargs: Mapping[str, Any], environ: Mapping[str, str] = o
         )
         return 3600.0
     return float(ttl)
+
+
+CHUNK_METRICS_ENV = "OTEL_INSTRUMENTATION_BEDROCK_CHUNK_METRICS"
+
+
+def chunk_metrics_enabled(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether streams record ``gen_ai.client.inference.time_per_output_chunk`` (one histogram record
+    per output chunk, most of what a stream costs per chunk). On by default, as the conventions ask;
+    keyword ``chunk_metrics=False`` or ``OTEL_INSTRUMENTATION_BEDROCK_CHUNK_METRICS=false`` turns it off
+    (and its v1.41.0 twin in the compatibility mode) for a process relaying many streams. Time to first
+    chunk and every per-call metric stay."""
+    keyword = kwargs.get("chunk_metrics")
+    if keyword is not None:
+        return bool(keyword)
+    value = environ.get(CHUNK_METRICS_ENV)
+    if not value:
+        return True
+    text = value.strip().lower()
+    if text in ("false", "0", "no", "off"):
+        return False
+    if text not in ("true", "1", "yes", "on"):
+        _log.warning(
+            "bedrock instrumentation: ignoring %s=%r (expected true or false)", CHUNK_METRICS_ENV, value
+        )
+    return True
+
+
+SUMS_ENV = "OTEL_INSTRUMENTATION_BEDROCK_OBSERVABLE_SUMS"
+
+
+def observable_sums_enabled(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether the monotonic sums (token usage counters, cost, throttled attempts, guardrail
+    interventions) are kept in the process and reported through observable counters at collection
+    (``telemetry/sums.py``): the same cumulative values for a fraction of the per-call cost, without
+    exemplars on those counters. Off by default; keyword ``observable_sums`` wins over
+    ``OTEL_INSTRUMENTATION_BEDROCK_OBSERVABLE_SUMS``."""
+    return _flag(kwargs.get("observable_sums"), environ.get(SUMS_ENV), SUMS_ENV)

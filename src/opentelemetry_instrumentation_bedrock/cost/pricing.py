@@ -41,6 +41,15 @@ class Price:
 
     def cost(self, facts: ResponseFacts) -> Optional[float]:
         """USD for the tokens the call reported, or None when it reported none."""
+        input_tokens, output_tokens = facts.input_tokens, facts.output_tokens
+        if facts.cache_read_tokens is None and facts.cache_write_tokens is None:
+            # The common case, written straight: the same sum, in the same order, as below.
+            if input_tokens is None and output_tokens is None:
+                return None
+            micro_dollars = (input_tokens * self.input if input_tokens else 0) + (
+                output_tokens * self.output if output_tokens and self.output is not None else 0
+            )  # no output rate: ``estimate`` never gets here with output tokens (``prices_output``)
+            return round(micro_dollars / 1_000_000, 12)
         parts = (
             (facts.input_tokens, self.input),
             (facts.output_tokens, 0.0 if self.output is None else self.output),  # see ``prices_output``

@@ -53,11 +53,11 @@ class AsyncPatch(Patch):
         self, operation: Operation, client: Any, operation_name: str, api_params: Mapping[str, Any]
     ) -> Any:
         original = self.original
-        started = self._start(operation, client, api_params)
+        started = self._start(operation, client, api_params, operation_name)
         if started is None:
             return await original(client, operation_name, api_params)
         info, call = started
-        token = otel_context.attach(call_context(call.span))
+        token = otel_context.attach(call.context if call.context is not None else call_context(call.span))
         current = CURRENT_CALL.set(call)
         try:
             params = outgoing_params(operation, client, operation_name, api_params, self.telemetry)

@@ -25,9 +25,11 @@ from ..operations.base import Operation, RequestInfo, apply_headers, response_co
 from ..operations.invoke_model import InvokeModel
 from ..telemetry import names as sc
 from ..telemetry import v141
+from ..telemetry.aws_sdk import sdk_attributes
 from ..telemetry.call import Call
 from ..telemetry.facts import ResponseFacts, as_int
 from ..telemetry.instruments import Telemetry
+from ..telemetry.nesting import in_inference_span
 from ..wire.bodies import BodyReplacer, observe_sync_body
 from ..wire.body_observer import BodyObserver
 from ..wire.endpoint import server_of
@@ -70,11 +72,13 @@ class Patch:
     ) -> Any:
         """The instrumented path: start, call through, finish; the user sees the original outcome."""
         original = self.original
-        call = self._start(operation, client, api_params)
+        call = self._start(operation, client, api_params, operation_name)
         if call is None:
             return original(client, operation_name, api_params)
         info, call_obj = call
-        token = otel_context.attach(call_context(call_obj.span))
+        token = otel_context.attach(
+            call_obj.context if call_obj.context is not None else call_context(call_obj.span)
+        )
         current = CURRENT_CALL.set(call_obj)  # for the retry handlers, during this call only
         try:
             params = outgoing_params(operation, client, operation_name, api_params, self.telemetry)
@@ -97,7 +101,7 @@ class Patch:
             raise
 
     def _start(
-        self, operation: Operation, client: Any, api_params: Mapping[str, Any]
+        self, operation: Operation, client: Any, api_params: Mapping[str, Any], operation_name: str
     ) -> Optional[tuple[RequestInfo, Call]]:
         try:
             if (
@@ -116,6 +120,9 @@ class Patch:
             }
             if info.model is not None:
                 common[sc.GEN_AI_REQUEST_MODEL] = info.model
+            agent_name = info.attributes.get(sc.GEN_AI_AGENT_NAME)
+            if agent_name is not None:  # inline agents: the conventions' agent metrics are by agent name
+                common[sc.GEN_AI_AGENT_NAME] = agent_name
             if address is not None:
                 common[sc.SERVER_ADDRESS] = address
             if port is not None:
@@ -131,9 +138,15 @@ class Patch:
                 info.attributes[sc.AWS_BEDROCK_RETRY_MAX_ATTEMPTS] = max_attempts
             target = info.target if info.target is not None else info.model
             name = f"{info.operation} {target}" if target else info.operation  # "": named by no target
-            request_attrs = {**common, **info.attributes}
+            request_attrs = {
+                **common,
+                **info.attributes,
+                **sdk_attributes(client, operation.service, operation_name),
+            }
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)
+            if self.telemetry.defer_nested_usage and info.operation in sc.INFERENCE_OPERATIONS:
+                call.usage_deferred = in_inference_span()
             call.cost_request = info.attributes
             profiles = self.telemetry.pricing.profiles
             # Opt-in; never waits (cost/profiles.py). An ARN priced in the table needs no answer.
@@ -143,6 +156,7 @@ class Patch:
                 and self.telemetry.pricing.price(info.model) is None
             ):
                 guard(profiles.defer, client, info.model, what="failed to resolve an inference profile")
+            call.context = call_context(span)
             try:
                 self._prepare(operation, api_params, info, call, request_attrs)
             except Exception:

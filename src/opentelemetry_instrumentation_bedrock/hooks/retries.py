@@ -5,7 +5,9 @@ Two handlers on the client's own event system see every attempt, whatever the re
 ``standard``, ``adaptive``): ``needs-retry`` (an attempt's outcome, just before botocore decides and
 sleeps) and ``request-created`` (the next attempt starting). The delay is measured between the two.
 They find the call through a context variable the patch sets around the original call, so calls that
-are not ours cost one lookup.
+are not ours cost one lookup. ``request-created`` is only needed once an attempt has failed, so it is
+registered at a client's first failure, not on every call of every client; ``uninstrument()`` removes
+both from every client they were added to (``unhook_all``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from time import time_ns
 from typing import TYPE_CHECKING, Any, Optional
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 if TYPE_CHECKING:
     from ..telemetry.call import Call
@@ -31,9 +33,14 @@ def on_needs_retry(
 ) -> None:
     """An attempt ended (botocore is about to decide whether to retry). Never returns a value: the
     retry decision stays botocore's."""
+    _record_attempt(attempts, response, caught_exception)
+
+
+def _record_attempt(attempts: Any, response: Any, caught_exception: Any) -> bool:
+    """Note the attempt on the current call; True when it failed."""
     call = CURRENT_CALL.get()
     if call is None:
-        return
+        return False
     try:
         state = call.attempts
         if state is None:
@@ -43,8 +50,10 @@ def on_needs_retry(
         outcome = _outcome(response, caught_exception)
         if outcome is not None:
             state.failures.append(Failure(number, outcome[0], outcome[1], time_ns()))
+            return True
     except Exception:
         report("failed to read a retry attempt")
+    return False
 
 
 def on_request_created(**_kwargs: Any) -> None:
@@ -72,23 +81,74 @@ def _outcome(response: Any, caught_exception: Any) -> Optional[tuple[str, Option
     return (code if isinstance(code, str) and code else str(status)), status
 
 
-_hooked: WeakKeyDictionary[Any, tuple[Optional[str], Optional[int]]] = WeakKeyDictionary()
+_NEEDS_RETRY_ID = "opentelemetry-bedrock-needs-retry"
+_ATTEMPT_ID = "opentelemetry-bedrock-attempt"
+
+
+class ClientHooks:
+    """Our handlers on one client's event system, and the client's retry settings. The event system is
+    held weakly: it holds the handler, and the registry below is keyed by it."""
+
+    __slots__ = ("__weakref__", "_events", "attempt_hooked", "service", "settings")
+
+    def __init__(self, events: Any, service: str, settings: tuple[Optional[str], Optional[int]]) -> None:
+        self._events = ref(events)
+        self.service = service
+        self.settings = settings
+        self.attempt_hooked = False
+
+    def on_needs_retry(
+        self, attempts: Any = None, response: Any = None, caught_exception: Any = None, **_kwargs: Any
+    ) -> None:
+        """``on_needs_retry``, then, at the client's first failed attempt, ``request-created`` (to time
+        the back-off before the next attempt). Never returns a value."""
+        if _record_attempt(attempts, response, caught_exception) and not self.attempt_hooked:
+            events = self._events()
+            if events is not None:
+                self.attempt_hooked = True
+                try:
+                    events.register(
+                        f"request-created.{self.service}", on_request_created, unique_id=_ATTEMPT_ID
+                    )
+                except Exception:
+                    report("failed to register the attempt handler")
+
+    def unhook(self) -> None:
+        """Remove both handlers from the client."""
+        events = self._events()
+        if events is None:
+            return
+        events.unregister(f"needs-retry.{self.service}", unique_id=_NEEDS_RETRY_ID)
+        if self.attempt_hooked:
+            events.unregister(f"request-created.{self.service}", unique_id=_ATTEMPT_ID)
+            self.attempt_hooked = False
+
+
+_hooked: WeakKeyDictionary[Any, ClientHooks] = WeakKeyDictionary()
 
 
 def retry_settings(client: Any) -> tuple[Optional[str], Optional[int]]:
-    """(retry mode, max attempts) of a client; registers the attempt handlers on it the first time."""
+    """(retry mode, max attempts) of a client; registers the attempt handler on it the first time."""
     events = client.meta.events
     known = _hooked.get(events)
     if known is not None:
-        return known
+        return known.settings
     service = client.meta.service_model.service_id.hyphenize()
-    events.register(f"needs-retry.{service}", on_needs_retry, unique_id="opentelemetry-bedrock-needs-retry")
-    events.register(
-        f"request-created.{service}", on_request_created, unique_id="opentelemetry-bedrock-attempt"
-    )
-    settings = _settings(getattr(client.meta.config, "retries", None))
-    _hooked[events] = settings
-    return settings
+    hooks = ClientHooks(events, service, _settings(getattr(client.meta.config, "retries", None)))
+    events.register(f"needs-retry.{service}", hooks.on_needs_retry, unique_id=_NEEDS_RETRY_ID)
+    _hooked[events] = hooks
+    return hooks.settings
+
+
+def unhook_all() -> None:
+    """From ``uninstrument()``: remove our handlers from every client they were added to, so botocore
+    no longer dispatches to them; clients seen again after a new ``instrument()`` get them again."""
+    for hooks in list(_hooked.values()):
+        try:
+            hooks.unhook()
+        except Exception:
+            report("failed to remove a retry handler")
+    _hooked.clear()
 
 
 def _settings(retries: Any) -> tuple[Optional[str], Optional[int]]:

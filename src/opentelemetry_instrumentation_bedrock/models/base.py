@@ -87,17 +87,27 @@ def put_params(
     """Add the request parameters that are present and well-typed; ignore the rest. Numbers the
     conventions type as double are recorded as floats (``temperature=1`` becomes ``1.0``); top-k is an
     int (``40.0`` becomes ``40``; a fractional top-k is not recorded)."""
-    _put(attrs, sc.GEN_AI_REQUEST_MAX_TOKENS, as_int(max_tokens))
-    _put(attrs, sc.GEN_AI_REQUEST_TEMPERATURE, as_float(temperature))
-    _put(attrs, sc.GEN_AI_REQUEST_TOP_P, as_float(top_p))
-    _put(attrs, sc.GEN_AI_REQUEST_TOP_K, as_int(top_k))
-    _put(attrs, sc.GEN_AI_REQUEST_STOP_SEQUENCES, as_str_tuple(stop))
-    _put(attrs, sc.GEN_AI_REQUEST_SEED, as_int(seed))
-    count = as_int(choice_count)
-    if count is not None and count != 1:  # semconv: only when not 1
-        attrs[sc.GEN_AI_REQUEST_CHOICE_COUNT] = count
-    _put(attrs, sc.GEN_AI_REQUEST_FREQUENCY_PENALTY, as_float(frequency_penalty))
-    _put(attrs, sc.GEN_AI_REQUEST_PRESENCE_PENALTY, as_float(presence_penalty))
+    # An absent parameter (most of them, in most requests) costs one comparison.
+    if max_tokens is not None:
+        _put(attrs, sc.GEN_AI_REQUEST_MAX_TOKENS, as_int(max_tokens))
+    if temperature is not None:
+        _put(attrs, sc.GEN_AI_REQUEST_TEMPERATURE, as_float(temperature))
+    if top_p is not None:
+        _put(attrs, sc.GEN_AI_REQUEST_TOP_P, as_float(top_p))
+    if top_k is not None:
+        _put(attrs, sc.GEN_AI_REQUEST_TOP_K, as_int(top_k))
+    if stop is not None:
+        _put(attrs, sc.GEN_AI_REQUEST_STOP_SEQUENCES, as_str_tuple(stop))
+    if seed is not None:
+        _put(attrs, sc.GEN_AI_REQUEST_SEED, as_int(seed))
+    if choice_count is not None:
+        count = as_int(choice_count)
+        if count is not None and count != 1:  # semconv: only when not 1
+            attrs[sc.GEN_AI_REQUEST_CHOICE_COUNT] = count
+    if frequency_penalty is not None:
+        _put(attrs, sc.GEN_AI_REQUEST_FREQUENCY_PENALTY, as_float(frequency_penalty))
+    if presence_penalty is not None:
+        _put(attrs, sc.GEN_AI_REQUEST_PRESENCE_PENALTY, as_float(presence_penalty))
 
 
 def _put(attrs: Attributes, key: str, value: AttributeValue | None) -> None:
@@ -118,11 +128,16 @@ def set_usage(
 
     Only reported values are written, so stream chunks that each carry part of the usage add up.
     """
-    _merge(facts, "input_tokens", as_int(input_tokens))
-    _merge(facts, "output_tokens", as_int(output_tokens))
-    _merge(facts, "cache_read_tokens", as_int(cache_read))
-    _merge(facts, "cache_write_tokens", as_int(cache_write))
-    _merge(facts, "reasoning_tokens", as_int(reasoning))
+    if input_tokens is not None:
+        _merge(facts, "input_tokens", as_int(input_tokens))
+    if output_tokens is not None:
+        _merge(facts, "output_tokens", as_int(output_tokens))
+    if cache_read is not None:
+        _merge(facts, "cache_read_tokens", as_int(cache_read))
+    if cache_write is not None:
+        _merge(facts, "cache_write_tokens", as_int(cache_write))
+    if reasoning is not None:
+        _merge(facts, "reasoning_tokens", as_int(reasoning))
 
 
 def _merge(facts: ResponseFacts, name: str, value: Any) -> None:
@@ -141,8 +156,10 @@ def set_identity(facts: ResponseFacts, response_id: Any = None, model: Any = Non
     """Record the response id and model when reported; numeric ids (AI21 Jurassic) are kept as text."""
     if isinstance(response_id, int) and not isinstance(response_id, bool):
         response_id = str(response_id)
-    _merge(facts, "response_id", as_str(response_id))
-    _merge(facts, "response_model", as_str(model))
+    if response_id is not None:
+        _merge(facts, "response_id", as_str(response_id))
+    if model is not None:
+        _merge(facts, "response_model", as_str(model))
 
 
 def chat(_body: Body) -> str:

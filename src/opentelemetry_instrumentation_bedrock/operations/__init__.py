@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .agentic_retrieve import AgenticRetrieveStream
 from .agents import InvokeAgent, InvokeInlineAgent, Retrieve, RetrieveAndGenerate, RetrieveAndGenerateStream
 from .apply_guardrail import ApplyGuardrail
 from .async_invoke import GetAsyncInvoke, ListAsyncInvokes, StartAsyncInvoke
@@ -10,8 +11,11 @@ from .bedrock_agentcore import AGENTCORE_OPERATIONS
 from .converse import Converse
 from .converse_stream import ConverseStream
 from .count_tokens import CountTokens
+from .flows import GetFlowExecution, InvokeFlow, ListFlowExecutionEvents, StartFlowExecution
+from .guardrail_checks import InvokeGuardrailChecks
 from .invoke_model import InvokeModel
 from .invoke_stream import InvokeModelWithResponseStream
+from .rerank import Rerank
 
 OPERATIONS: dict[str, Operation] = {
     **AGENTCORE_OPERATIONS,  # bedrock-agentcore (operations/bedrock_agentcore/)
@@ -30,4 +34,11 @@ OPERATIONS: dict[str, Operation] = {
     "Retrieve": Retrieve(),
     "RetrieveAndGenerate": RetrieveAndGenerate(),
     "RetrieveAndGenerateStream": RetrieveAndGenerateStream(),
+    "InvokeGuardrailChecks": InvokeGuardrailChecks(),
+    "Rerank": Rerank(),
+    "InvokeFlow": InvokeFlow(),
+    "StartFlowExecution": StartFlowExecution(),
+    "GetFlowExecution": GetFlowExecution(),
+    "ListFlowExecutionEvents": ListFlowExecutionEvents(),
+    "AgenticRetrieveStream": AgenticRetrieveStream(),
 }

@@ -16,8 +16,9 @@ from ..content.assembly import Assembler
 from ..telemetry import names as sc
 from ..telemetry.facts import ResponseFacts, as_int, as_mapping, as_number, as_str
 from ..wire.streaming import EventReader
-from .agent_trace import AgentTrace
-from .base import Attributes, Operation, RequestInfo
+from .agent_reader import agent_reader
+from .agent_return import results_message, returned_results
+from .base import Attributes, Operation, RequestInfo, guardrail_attributes
 
 SERVICE = "bedrock-agent-runtime"
 
@@ -54,36 +55,34 @@ class InvokeAgent(Operation):
         agent = as_str(api_params.get("agentId"))
         if agent is not None:
             attrs[sc.GEN_AI_AGENT_ID] = agent
+            attrs[sc.AWS_BEDROCK_AGENT_ID] = agent  # the name Application Signals reads (AWS::Bedrock::Agent)
         alias = as_str(api_params.get("agentAliasId"))
         if alias is not None:
             attrs[sc.AWS_BEDROCK_AGENT_ALIAS_ID] = alias
         session = as_str(api_params.get("sessionId"))
         if session is not None:
             attrs[sc.GEN_AI_CONVERSATION_ID] = session
+        returned_results(api_params, attrs)
         return RequestInfo(sc.OP_INVOKE_AGENT, None, attrs)
 
     def stream_facts(self, result: Mapping[str, Any], facts: ResponseFacts) -> None:
         _conversation(facts, result.get("sessionId"))
 
     def event_reader(self, info: RequestInfo, assembler: Optional[Assembler]) -> EventReader:
-        trace = AgentTrace(info.call) if info.call is not None else None
-
-        def read(event: Mapping[str, Any], facts: ResponseFacts) -> bool:
-            if "chunk" in event:
-                if assembler is not None:
-                    data = as_mapping(event["chunk"]).get("bytes")
-                    if isinstance(data, bytes):
-                        assembler.text(0, data.decode("utf-8", "replace"))
-                return True
-            part = event.get("trace")
-            if part is not None and trace is not None:
-                trace.add(as_mapping(part), facts)
-            return False
-
-        return read
+        return agent_reader(info, assembler)
 
     def request_content(self, api_params: Mapping[str, Any], info: RequestInfo) -> Any:
-        return _user_text(api_params, info, "inputText")
+        """The input text and, when the call hands tool results back, those results."""
+        from ..content.request import RequestContent
+
+        content = _user_text(api_params, info, "inputText")
+        if info.capture is None:
+            return content
+        results = results_message(api_params)
+        if results is None:
+            return content
+        text = content.messages if content is not None and api_params.get("inputText") else []
+        return RequestContent(None, [results, *text])
 
 
 class InvokeInlineAgent(InvokeAgent):
@@ -98,8 +97,13 @@ class InvokeInlineAgent(InvokeAgent):
         session = as_str(api_params.get("sessionId"))
         if session is not None:
             attrs[sc.GEN_AI_CONVERSATION_ID] = session
+        returned_results(api_params, attrs)
+        guardrail = as_mapping(api_params.get("guardrailConfiguration"))
+        guardrail_attributes(attrs, guardrail.get("guardrailIdentifier"), guardrail.get("guardrailVersion"))
         info = RequestInfo(sc.OP_INVOKE_AGENT, as_str(api_params.get("foundationModel")), attrs)
         info.target = name
+        if name is not None:  # the conventions' agent metrics carry the agent's name
+            info.metric_attributes = {sc.GEN_AI_AGENT_NAME: name}
         return info
 
 

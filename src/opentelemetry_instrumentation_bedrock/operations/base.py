@@ -147,21 +147,30 @@ def apply_bedrock_figures(
     trailer. They also exist for every model, known or not. Like the bodies, Bedrock reports input
     tokens without cache reads and writes.
     """
-    for name, value in (
-        ("input_tokens", input_tokens),
-        ("output_tokens", output_tokens),
-        ("cache_read_tokens", cache_read),
-        ("cache_write_tokens", cache_write),
-    ):
-        count = as_int(value)
+    if input_tokens is not None:  # an absent figure costs one comparison
+        count = as_int(input_tokens)
         if count is not None:
-            setattr(facts, name, count)
-    latency = as_int(latency_ms)
-    if latency is not None:
-        facts.server_latency_s = latency / 1000.0
-    first_byte = as_int(first_byte_ms)
-    if first_byte is not None:
-        facts.server_ttft_s = first_byte / 1000.0
+            facts.input_tokens = count
+    if output_tokens is not None:
+        count = as_int(output_tokens)
+        if count is not None:
+            facts.output_tokens = count
+    if cache_read is not None:
+        count = as_int(cache_read)
+        if count is not None:
+            facts.cache_read_tokens = count
+    if cache_write is not None:
+        count = as_int(cache_write)
+        if count is not None:
+            facts.cache_write_tokens = count
+    if latency_ms is not None:
+        latency = as_int(latency_ms)
+        if latency is not None:
+            facts.server_latency_s = latency / 1000.0
+    if first_byte_ms is not None:
+        first_byte = as_int(first_byte_ms)
+        if first_byte is not None:
+            facts.server_ttft_s = first_byte / 1000.0
 
 
 def request_context(attrs: Attributes, service_tier: Any, latency_mode: Any) -> None:

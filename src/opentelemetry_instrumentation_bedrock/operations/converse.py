@@ -28,33 +28,40 @@ def request_attributes(api_params: Mapping[str, Any]) -> Attributes:
     """Parameters from ``inferenceConfig``, plus the model-specific ones users pass through
     ``additionalModelRequestFields`` (``top_k``/``topK``, Nova's nested ``inferenceConfig``, ``seed``)."""
     attrs: Attributes = {}
-    config = as_mapping(api_params.get("inferenceConfig"))
-    extra = as_mapping(api_params.get("additionalModelRequestFields"))
-    extra_config = as_mapping(extra.get("inferenceConfig"))
-    top_k = extra.get("top_k", extra.get("topK", extra_config.get("topK", extra_config.get("top_k"))))
-    put_params(
-        attrs,
-        max_tokens=config.get("maxTokens"),
-        temperature=config.get("temperature"),
-        top_p=config.get("topP"),
-        top_k=top_k,
-        stop=config.get("stopSequences"),
-        seed=extra.get("seed", extra.get("random_seed")),
-    )
-    output = as_mapping(api_params.get("outputConfig"))
-    effort = as_str(output.get("effort"))
-    if effort:
-        attrs[sc.GEN_AI_REQUEST_REASONING_LEVEL] = effort  # the exact value sent, as the conventions ask
-    if as_mapping(output.get("textFormat")).get("type") == "json_schema":
-        attrs[sc.GEN_AI_OUTPUT_TYPE] = "json"
+    get = api_params.get
+    config = as_mapping(get("inferenceConfig"))
+    extra = as_mapping(get("additionalModelRequestFields"))
+    top_k = seed = None
+    if extra:  # absent (most requests): nothing to look up
+        extra_config = as_mapping(extra.get("inferenceConfig"))
+        top_k = extra.get("top_k", extra.get("topK", extra_config.get("topK", extra_config.get("top_k"))))
+        seed = extra.get("seed", extra.get("random_seed"))
+    if config or top_k is not None or seed is not None:
+        put_params(
+            attrs,
+            max_tokens=config.get("maxTokens"),
+            temperature=config.get("temperature"),
+            top_p=config.get("topP"),
+            top_k=top_k,
+            stop=config.get("stopSequences"),
+            seed=seed,
+        )
+    output = get("outputConfig")
+    if output is not None:
+        output = as_mapping(output)
+        effort = as_str(output.get("effort"))
+        if effort:
+            attrs[sc.GEN_AI_REQUEST_REASONING_LEVEL] = effort  # the exact value sent, as the conventions ask
+        if as_mapping(output.get("textFormat")).get("type") == "json_schema":
+            attrs[sc.GEN_AI_OUTPUT_TYPE] = "json"
     prompt_attributes(attrs, model_id_of(api_params))
-    guardrail = as_mapping(api_params.get("guardrailConfig"))
-    guardrail_attributes(attrs, guardrail.get("guardrailIdentifier"), guardrail.get("guardrailVersion"))
-    request_context(
-        attrs,
-        as_mapping(api_params.get("serviceTier")).get("type"),
-        as_mapping(api_params.get("performanceConfig")).get("latency"),
-    )
+    guardrail = get("guardrailConfig")
+    if guardrail is not None:
+        guardrail = as_mapping(guardrail)
+        guardrail_attributes(attrs, guardrail.get("guardrailIdentifier"), guardrail.get("guardrailVersion"))
+    tier, latency = get("serviceTier"), get("performanceConfig")
+    if tier is not None or latency is not None:
+        request_context(attrs, as_mapping(tier).get("type"), as_mapping(latency).get("latency"))
     return attrs
 
 
@@ -76,14 +83,19 @@ def response_facts(result: Mapping[str, Any], facts: ResponseFacts) -> None:
     if latency_ms is not None:
         facts.server_latency_s = latency_ms / 1000.0
     stop_reason(facts, result.get("stopReason"))
-    trace = as_mapping(result.get("trace"))
-    set_identity(facts, model=as_mapping(trace.get("promptRouter")).get("invokedModelId"))
-    note_trace(facts, trace.get("guardrail"))
-    facts.response_service_tier = (
-        as_str(as_mapping(result.get("serviceTier")).get("type")) or facts.response_service_tier
-    )
-    latency_mode = as_mapping(result.get("performanceConfig")).get("latency")
-    facts.response_latency_mode = as_str(latency_mode) or facts.response_latency_mode
+    # Members most responses lack cost one comparison each.
+    trace = result.get("trace")
+    if trace is not None:
+        trace = as_mapping(trace)
+        set_identity(facts, model=as_mapping(trace.get("promptRouter")).get("invokedModelId"))
+        note_trace(facts, trace.get("guardrail"))
+    tier = result.get("serviceTier")
+    if tier is not None:
+        facts.response_service_tier = as_str(as_mapping(tier).get("type")) or facts.response_service_tier
+    latency_mode = result.get("performanceConfig")
+    if latency_mode is not None:
+        latency_mode = as_mapping(latency_mode).get("latency")
+        facts.response_latency_mode = as_str(latency_mode) or facts.response_latency_mode
 
 
 def stop_reason(facts: ResponseFacts, raw: Any) -> None:

@@ -10,6 +10,7 @@ from time import perf_counter, time_ns
 from typing import Any, Optional
 
 from opentelemetry._logs import LogRecord, SeverityNumber
+from opentelemetry.context import Context
 from opentelemetry.trace import Span, Status, StatusCode, set_span_in_context
 from opentelemetry.util.types import AttributeValue
 
@@ -18,6 +19,7 @@ from ..content.request import RequestContent
 from ..cost.estimate import estimate
 from . import names as sc
 from .attempts import Attempts
+from .aws_sdk import error_status
 from .facts import ResponseFacts
 from .instruments import Telemetry
 
@@ -32,6 +34,7 @@ class Call:
     __slots__ = (
         "_done",
         "attempts",
+        "context",
         "cost_request",
         "guardrail_id",
         "metric_attrs",
@@ -41,6 +44,7 @@ class Call:
         "span",
         "started",
         "telemetry",
+        "usage_deferred",
     )
 
     def __init__(
@@ -57,8 +61,14 @@ class Call:
         self.request_content: Optional[RequestContent] = None
         self.attempts: Optional[Attempts] = None  # filled by the retry handlers while botocore runs
         self.guardrail_id: Optional[str] = None
+        # Started inside a framework's inference span for the same call, which carries its token counts
+        # (``nested_usage="defer"``): the span leaves out ``gen_ai.usage.*``; metrics are recorded as ever.
+        self.usage_deferred = False
         # The request's attributes (service tier, image size), for the cost estimate; set by the patch.
         self.cost_request: Optional[dict[str, AttributeValue]] = None
+        # The context botocore runs in (our span current), built once by the patch; the metric records
+        # carry it too, for exemplars.
+        self.context: Optional[Context] = None
 
     def shape(self) -> str:
         """Operation and model, to tell one kind of failure of ours from another."""
@@ -96,6 +106,9 @@ class Call:
         now = perf_counter()
         try:
             error_type, error_request_id = _describe(exc)
+            status = error_status(exc)
+            if status is not None and self.span.is_recording():
+                self.span.set_attributes(status)
             # The description is the error type, never the message: messages can echo request values.
             self.span.set_status(Status(StatusCode.ERROR, error_type))
             if self.operation in sc.INFERENCE_OPERATIONS:
@@ -135,17 +148,29 @@ class Call:
     ) -> None:
         span = self.span
         telemetry = self.telemetry
+        if facts is not None and facts.on_end is not None:
+            try:
+                facts.on_end()
+            except Exception:
+                report("failed to end a response's child spans", self.shape())
+            if error_type is None and facts.failure is not None:  # reported in the response, not raised
+                error_type = facts.failure
+                span.set_status(Status(StatusCode.ERROR, error_type))
         attrs: dict[str, AttributeValue] = {}
         metric_attrs = self.metric_attrs
         input_tokens = output_tokens = None
         server_latency = server_ttft = first_chunk = cost = None
+        recording = span.is_recording()
         if facts is not None:
             input_tokens = _total_input(facts)
             output_tokens = facts.output_tokens if self.operation != sc.OP_EMBEDDINGS else None
             server_latency = facts.server_latency_s
             server_ttft = facts.server_ttft_s
             first_chunk = facts.time_to_first_chunk_s
-            _response_attributes(facts, attrs, input_tokens, output_tokens, telemetry.compat)
+            if recording or telemetry.content is not None:  # a dropped span needs no attributes
+                _response_attributes(
+                    facts, attrs, input_tokens, output_tokens, telemetry.compat, not self.usage_deferred
+                )
             if facts.response_model is not None:
                 metric_attrs = {**metric_attrs, sc.GEN_AI_RESPONSE_MODEL: facts.response_model}
             cost = self._cost(facts, attrs, error_type is None)
@@ -157,7 +182,7 @@ class Call:
         if error_type is not None:
             attrs[sc.ERROR_TYPE] = error_type
             metric_attrs = {**metric_attrs, sc.ERROR_TYPE: error_type}
-        if span.is_recording():
+        if recording:
             if attrs:
                 span.set_attributes(attrs)
             if attempts is not None:
@@ -181,7 +206,7 @@ class Call:
 
         # Every point is recorded with the span's context, so the SDK can attach exemplars that lead
         # from a metric spike to the trace behind it.
-        context = set_span_in_context(span)
+        context = self.context if self.context is not None else set_span_in_context(span)
         operation = self.operation
         for histogram in telemetry.durations(operation):
             histogram.record(duration, metric_attrs, context)
@@ -268,20 +293,12 @@ def _response_attributes(
     input_tokens: Optional[int],
     output_tokens: Optional[int],
     compat: bool = False,
+    usage: bool = True,
 ) -> None:
-    """The span attributes a response reported (``compat``: and the v1.41.0 names beside the new)."""
-    if input_tokens is not None:
-        attrs[sc.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
-    if output_tokens is not None:
-        attrs[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = output_tokens
-    if facts.cache_read_tokens is not None:
-        attrs[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = facts.cache_read_tokens
-    if facts.cache_write_tokens is not None:
-        attrs[sc.GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS] = facts.cache_write_tokens
-        if compat:
-            attrs[sc.V141_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = facts.cache_write_tokens
-    if facts.reasoning_tokens is not None:
-        attrs[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = facts.reasoning_tokens
+    """The span attributes a response reported (``compat``: and the v1.41.0 names beside the new;
+    ``usage`` False: no ``gen_ai.usage.*``, an enclosing framework span carries them)."""
+    if usage:
+        _usage_attributes(facts, attrs, input_tokens, output_tokens, compat)
     if facts.finish_reasons:
         attrs[sc.GEN_AI_RESPONSE_FINISH_REASONS] = facts.finish_reasons
     if facts.response_id is not None:
@@ -300,6 +317,27 @@ def _response_attributes(
         attrs[sc.AWS_BEDROCK_RESPONSE_LATENCY_MODE] = facts.response_latency_mode
     if facts.extra_attributes:
         attrs.update(facts.extra_attributes)
+
+
+def _usage_attributes(
+    facts: ResponseFacts,
+    attrs: dict[str, AttributeValue],
+    input_tokens: Optional[int],
+    output_tokens: Optional[int],
+    compat: bool,
+) -> None:
+    if input_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_INPUT_TOKENS] = input_tokens
+    if output_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_OUTPUT_TOKENS] = output_tokens
+    if facts.cache_read_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = facts.cache_read_tokens
+    if facts.cache_write_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS] = facts.cache_write_tokens
+        if compat:
+            attrs[sc.V141_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = facts.cache_write_tokens
+    if facts.reasoning_tokens is not None:
+        attrs[sc.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = facts.reasoning_tokens
 
 
 def expect_finish_reason(facts: Optional[ResponseFacts]) -> ResponseFacts:

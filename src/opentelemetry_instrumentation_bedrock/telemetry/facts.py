@@ -19,10 +19,12 @@ class ResponseFacts:
         "cache_write_tokens",
         "cache_write_ttls",
         "extra_attributes",
+        "failure",
         "finish_reasons",
         "guardrail_findings",
         "guardrail_intervened",
         "input_tokens",
+        "on_end",
         "output_messages",
         "output_tokens",
         "reasoning_tokens",
@@ -63,6 +65,10 @@ class ResponseFacts:
         self.response_latency_mode: str | None = None
         # An agent's trace: (model invocations, tool invocations) seen; None without a trace.
         self.agent_calls: tuple[int, int] | None = None
+        # An error the response itself reported (an agent's failure trace), for a call that did not raise.
+        self.failure: str | None = None
+        # Called once when the call ends (an agent trace ends the child spans still open), before emitting.
+        self.on_end: Any = None
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
@@ -77,7 +83,9 @@ def as_int(value: Any) -> int | None:
 
     An out-of-range value would make the exporter drop the whole batch, so it is refused here.
     """
-    if isinstance(value, bool):
+    if type(value) is int:  # the common case, decided by one type check (bool is a subclass, not int)
+        return value if 0 <= value <= _INT64_MAX else None
+    if value is None or isinstance(value, bool):
         return None
     numeric_text = isinstance(value, str) and value.isdigit() and len(value) < 20
     if numeric_text or (isinstance(value, float) and value.is_integer()):
@@ -89,19 +97,26 @@ def as_int(value: Any) -> int | None:
 
 def as_number(value: Any) -> float | int | None:
     """An int or float (not bool), or None."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    kind = type(value)
+    if kind is int or kind is float:
+        return value  # type: ignore[no-any-return]
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return value
 
 
 def as_float(value: Any) -> float | None:
     """A number as a float (the semconv type of temperature, top_p, top_k, penalties), or None."""
+    if type(value) is float:
+        return value
     number = as_number(value)
     return float(number) if number is not None else None
 
 
 def as_str(value: Any) -> str | None:
     """A non-empty string, or None."""
+    if type(value) is str:
+        return value or None
     return value if isinstance(value, str) and value else None
 
 
@@ -115,7 +130,12 @@ def as_str_tuple(value: Any) -> tuple[str, ...] | None:
 
 
 def as_mapping(value: Any) -> Mapping[str, Any]:
-    """The value if it is a mapping, else an empty one, so lookups can chain safely."""
+    """The value if it is a mapping, else an empty one, so lookups can chain safely. A dict or None (what
+    botocore hands over) is decided without the ABC check, which costs a Python call."""
+    if type(value) is dict:
+        return value
+    if value is None:
+        return _EMPTY
     return value if isinstance(value, Mapping) else _EMPTY
 
 

@@ -30,6 +30,7 @@ TOKEN_BUCKETS = (
 
 
 AGENT_DURATION_BUCKETS = (0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 51.2, 102.4, 204.8, 409.6)
+WORKFLOW_DURATION_BUCKETS = (1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200)
 CALL_COUNT_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
 
 _TTFC = (
@@ -56,8 +57,17 @@ def _histograms(meter: Meter, unit: str, buckets: tuple[float, ...]) -> Callable
     return make
 
 
-def _token_counter(meter: Meter, name: str, description: str) -> Counter:
-    return meter.create_counter(name, unit="{token}", description=f"Number of {description}.")
+def _counter(meter: Meter, observable: bool, name: str, unit: str, description: str) -> Counter:
+    """A synchronous counter, or (``observable_sums``) an in-process sum behind an observable one."""
+    if observable:
+        from .sums import ObservedSum  # only with the switch on: nothing imported that is not used
+
+        return ObservedSum(meter, name, unit=unit, description=description)  # type: ignore[return-value]
+    return meter.create_counter(name, unit=unit, description=description)
+
+
+def _token_counter(meter: Meter, name: str, description: str, observable: bool = False) -> Counter:
+    return _counter(meter, observable, name, "{token}", f"Number of {description}.")
 
 
 def _stream_histograms(operation: str, latest: Histogram, v141: Optional[Histogram]) -> tuple[Histogram, ...]:
@@ -90,17 +100,22 @@ class Telemetry:
     """
 
     __slots__ = (
+        "_live",
         "agent_inference_calls",
         "agent_tool_calls",
         "agentcore_propagation",
+        "chunk_metrics",
         "client_cost",
         "compat",
         "content",
+        "defer_nested_usage",
         "events",
         "execute_tool_duration",
         "guardrail_interventions",
         "inference_duration",
         "invoke_agent_duration",
+        "invoke_workflow_duration",
+        "observable_sums",
         "operation_duration",
         "operation_input_tokens",
         "operation_output_tokens",
@@ -129,25 +144,37 @@ class Telemetry:
         pricing: Optional[Pricing] = None,
         compat: bool = False,
         events: Optional[Logger] = None,
+        chunk_metrics: bool = True,
+        observable_sums: bool = False,
     ) -> None:
         self.tracer = tracer
+        self.observable_sums = observable_sums  # monotonic sums kept in-process (telemetry/sums.py)
+        self.chunk_metrics = chunk_metrics  # False: no time_per_output_chunk records (the switch)
         self.content = content  # None unless content capture is on
         self.pricing = pricing if pricing is not None else Pricing.load()
         self.compat = compat
         self.events = events  # for gen_ai.client.operation.exception
+        self.defer_nested_usage = False  # set by instrument(): config.defer_nested_usage
         self.agentcore_propagation = True  # fill AgentCore trace members (set at instrument())
+        self._live = False  # set by ``inert()`` once an SDK is seen: proxies never turn back into no-ops
         # Bedrock-specific counters (documented in docs/reference.md).
-        self.throttled_attempts: Counter = meter.create_counter(
+        self.throttled_attempts: Counter = _counter(
+            meter,
+            observable_sums,
             sc.AWS_BEDROCK_CLIENT_THROTTLED_ATTEMPTS,
             unit="{attempt}",
             description="Attempts Bedrock refused with throttling, including attempts later retried successfully.",
         )
-        self.client_cost: Counter = meter.create_counter(
+        self.client_cost: Counter = _counter(
+            meter,
+            observable_sums,
             sc.AWS_BEDROCK_CLIENT_COST,
             unit="{USD}",
             description="Estimated cost of calls at on-demand list prices, in US dollars.",
         )
-        self.guardrail_interventions: Counter = meter.create_counter(
+        self.guardrail_interventions: Counter = _counter(
+            meter,
+            observable_sums,
             sc.AWS_BEDROCK_GUARDRAIL_INTERVENTIONS,
             unit="{intervention}",
             description="Guardrail interventions, by policy type and action.",
@@ -171,6 +198,9 @@ class Telemetry:
         self.invoke_agent_duration = _histograms(meter, "s", AGENT_DURATION_BUCKETS)(
             sc.GEN_AI_INVOKE_AGENT_DURATION, "GenAI agent invocation duration."
         )
+        self.invoke_workflow_duration = _histograms(meter, "s", WORKFLOW_DURATION_BUCKETS)(
+            sc.GEN_AI_INVOKE_WORKFLOW_DURATION, "Records duration of GenAI workflow."
+        )
         self.agent_inference_calls = _histograms(meter, "{inference_call}", CALL_COUNT_BUCKETS)(
             sc.GEN_AI_INVOKE_AGENT_INFERENCE_CALLS, "Number of inference calls made by one agent invocation."
         )
@@ -189,42 +219,41 @@ class Telemetry:
             meter,
             sc.GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS,
             "input (prompt) tokens used, including cached tokens",
+            observable_sums,
         )
         self.usage_output = _token_counter(
             meter,
             sc.GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS,
             "output (completion) tokens used, including reasoning tokens",
+            observable_sums,
         )
         self.usage_cache_read = _token_counter(
             meter,
             sc.GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS,
             "input tokens served from a provider-managed cache",
+            observable_sums,
         )
         self.usage_cache_write = _token_counter(
             meter,
             sc.GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS,
             "input tokens written to a provider-managed cache",
+            observable_sums,
         )
         self.usage_reasoning = _token_counter(
             meter,
             sc.GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS,
             "output tokens used for reasoning",
+            observable_sums,
         )
-        # The v1.41.0 instruments, only in the compatibility mode. gen_ai.client.operation.duration is
-        # the same instrument in both: compat records inference durations on it too.
-        self.v141_token_usage: Optional[Histogram] = None
-        self.v141_time_to_first_chunk: Optional[Histogram] = None
-        self.v141_time_per_output_chunk: Optional[Histogram] = None
+        # The v1.41.0 instruments, only in the compatibility mode (v141_instruments.py).
+        v141 = None
         if compat:
-            self.v141_token_usage = tokens(
-                sc.V141_GEN_AI_CLIENT_TOKEN_USAGE, "Number of input and output tokens used."
-            )
-            self.v141_time_to_first_chunk = seconds(
-                sc.V141_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, _TTFC
-            )
-            self.v141_time_per_output_chunk = seconds(
-                sc.V141_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK, _TPOC
-            )
+            from .v141_instruments import V141Instruments
+
+            v141 = V141Instruments(seconds, tokens, _TTFC, _TPOC)
+        self.v141_token_usage = v141.token_usage if v141 is not None else None
+        self.v141_time_to_first_chunk = v141.time_to_first_chunk if v141 is not None else None
+        self.v141_time_per_output_chunk = v141.time_per_output_chunk if v141 is not None else None
 
     def durations(self, operation: str) -> tuple[Histogram, ...]:
         """The duration histograms a call of ``operation`` records on: inference, agent, or operation
@@ -235,6 +264,8 @@ class Telemetry:
             specific = self.execute_tool_duration
         elif operation == sc.OP_INVOKE_AGENT:
             specific = self.invoke_agent_duration
+        elif operation == sc.OP_INVOKE_WORKFLOW:
+            specific = self.invoke_workflow_duration
         else:
             return (self.operation_duration,)
         return (specific, self.operation_duration) if self.compat else (specific,)
@@ -244,7 +275,9 @@ class Telemetry:
         return _stream_histograms(operation, self.time_to_first_chunk, self.v141_time_to_first_chunk)
 
     def chunk_histograms(self, operation: str) -> tuple[Histogram, ...]:
-        """Time per output chunk, like time to first chunk."""
+        """Time per output chunk, like time to first chunk; none with the per-chunk metric switched off."""
+        if not self.chunk_metrics:
+            return ()
         return _stream_histograms(operation, self.time_per_output_chunk, self.v141_time_per_output_chunk)
 
     def record_tokens(
@@ -258,20 +291,10 @@ class Telemetry:
         per-operation histograms, for inference calls; nothing for a count that was not reported. The
         conventions define no token metric for embeddings: only the compatibility mode records one."""
         input_tokens, output_tokens, cache_read, cache_write, reasoning = usage
-        v141 = self.v141_token_usage
-        if v141 is not None:
-            if input_tokens is not None:
-                v141.record(
-                    input_tokens,
-                    {**metric_attrs, sc.V141_GEN_AI_TOKEN_TYPE: sc.V141_TOKEN_TYPE_INPUT},
-                    context,
-                )
-            if output_tokens is not None:
-                v141.record(
-                    output_tokens,
-                    {**metric_attrs, sc.V141_GEN_AI_TOKEN_TYPE: sc.V141_TOKEN_TYPE_OUTPUT},
-                    context,
-                )
+        if self.v141_token_usage is not None:
+            from .v141_instruments import record_v141_tokens
+
+            record_v141_tokens(self.v141_token_usage, input_tokens, output_tokens, metric_attrs, context)
         if operation not in sc.INFERENCE_OPERATIONS:
             return
         attrs = metric_attrs
@@ -295,13 +318,18 @@ class Telemetry:
         """True when nothing we emit could be kept: the tracer, the meter and the loggers are the API's
         no-ops, as in an app with no SDK installed. Then a call is passed straight through. Checked per
         call, because an SDK installed later makes the API's proxies real; anything unexpected counts
-        as "not inert" and takes the full path."""
+        as "not inert" and takes the full path. Once something real is seen, that is remembered: the
+        API's proxies never turn back into no-ops, so later calls pay one attribute read."""
+        if self._live:
+            return False
         try:
             tracer = _settled(self.tracer, "_tracer") if isinstance(self.tracer, ProxyTracer) else self.tracer
             if not isinstance(tracer, NoOpTracer) or not _noop_histogram(self.operation_duration):
+                self._live = True
                 return False
             for logger in (self.events, self.content.logger if self.content is not None else None):
                 if logger is not None and not isinstance(_settled(logger, "_logger"), NoOpLogger):
+                    self._live = True
                     return False
             return True
         except Exception:
@@ -316,6 +344,8 @@ class Telemetry:
         config: Optional[CaptureConfig] = None,
         pricing: Optional[Pricing] = None,
         compat: bool = False,
+        chunk_metrics: bool = True,
+        observable_sums: bool = False,
     ) -> Telemetry:
         """Build from the given providers, or the global ones. The logger carries the exception
         events, and the content events when those are on."""
@@ -325,4 +355,4 @@ class Telemetry:
         content = None
         if config is not None and config.capture:
             content = ContentRecorder(config, logger if config.on_event else None)
-        return cls(tracer, meter, content, pricing, compat, logger)
+        return cls(tracer, meter, content, pricing, compat, logger, chunk_metrics, observable_sums)

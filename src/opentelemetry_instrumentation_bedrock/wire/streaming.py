@@ -142,14 +142,15 @@ class StreamObserver:
                 if last is None:
                     facts.time_to_first_chunk_s = now - self._call.started
                 else:
-                    if facts.response_model is not self._model:
-                        self._use_model(facts.response_model)
                     histograms = self._chunk_histograms
                     if histograms is None:
                         call = self._call
                         histograms = self._chunk_histograms = call.telemetry.chunk_histograms(call.operation)
-                    for histogram in histograms:
-                        histogram.record(now - last, self._chunk_attrs)
+                    if histograms:  # none when the per-chunk metric is switched off
+                        if facts.response_model is not self._model:
+                            self._use_model(facts.response_model)
+                        for histogram in histograms:
+                            histogram.record(now - last, self._chunk_attrs)
         except Exception:
             report("failed to read a stream event", self._call.shape())
 
