@@ -78,6 +78,8 @@ def estimate(
         rates = tiers.get(tier) if tiers else None
         if rates is None:
             return None, sc.UNPRICED_UNKNOWN_TIER, base_model
+    if _latency_optimized(facts, request):
+        return None, sc.UNPRICED_LATENCY_OPTIMIZED, base_model  # its own rates, which no entry lists
     if image_call:
         if rates is not price:
             return None, sc.UNPRICED_UNKNOWN_TIER, base_model  # no entry prices images by tier
@@ -86,11 +88,22 @@ def estimate(
     if isinstance(price, Entry) and not price.token_rates:
         return None, sc.UNPRICED_UNKNOWN_MODEL, base_model
     assert rates is not None
+    if not rates.prices_output(facts):  # output tokens and no output rate: never priced as free
+        return None, (sc.UNPRICED_UNKNOWN_MODEL if rates is price else sc.UNPRICED_UNKNOWN_TIER), base_model
     cost = rates.cost(facts)
     ttls = facts.cache_write_ttls
     if cost is not None and ttls:
         cost, reason = _one_hour_writes(rates, cost, ttls, facts.cache_write_tokens)
     return cost, reason, base_model
+
+
+def _latency_optimized(facts: ResponseFacts, request: Optional[Mapping[str, Any]]) -> bool:
+    """Whether Bedrock served the call latency-optimized (the response's mode, else the request's)."""
+    mode = facts.response_latency_mode
+    if mode is None and request is not None:
+        requested = request.get(sc.AWS_BEDROCK_REQUEST_LATENCY_MODE)
+        mode = requested if isinstance(requested, str) else None
+    return mode is not None and mode.lower() == "optimized"
 
 
 def _one_hour_writes(
@@ -105,8 +118,10 @@ def _one_hour_writes(
             one_hour += tokens
         else:
             return None, sc.UNPRICED_UNKNOWN_CACHE_TTL
-    if total is not None and five + one_hour != total:
-        return None, sc.UNPRICED_UNKNOWN_CACHE_TTL  # the split does not add up: which rate is unknown
+    if five + one_hour != (total or 0):
+        # The split does not add up (or splits writes the call reported no total of, so none was
+        # charged): which rate applies is unknown.
+        return None, sc.UNPRICED_UNKNOWN_CACHE_TTL
     if not one_hour:
         return cost, None
     rate_1h = rates.cache_write_1h if isinstance(rates, Entry) else None

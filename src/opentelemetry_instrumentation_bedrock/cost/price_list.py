@@ -51,7 +51,8 @@ class Skipped(NamedTuple):
 def normalized(name: str) -> str:
     """A model name compared loosely: lower case, letters and digits only, without the marketplace
     suffix ("Claude 3.5 Haiku (Amazon Bedrock Edition)" and ``claude-3-5-haiku`` meet as ``claude35haiku``)."""
-    return re.sub(r"[^a-z0-9]", "", _EDITION.sub("", name).lower())
+    # "+" is a word ("Command R+" is command-r-plus, not command-r) before punctuation goes.
+    return re.sub(r"[^a-z0-9]", "", _EDITION.sub("", name).lower().replace("+", "plus"))
 
 
 def known_names(prefixes: Iterable[str], mapping: Optional[Mapping[str, str]] = None) -> dict[str, str]:

@@ -27,11 +27,12 @@ _RATES = ("input", "output", "cache_read", "cache_write")
 
 
 class Price:
-    """Rates for one model, USD per million tokens; a cache rate may be missing (then the input rate)."""
+    """Rates for one model, USD per million tokens; a cache rate may be missing (then the input rate),
+    and so may the output rate (an embedding model's): then output tokens are not priced at all."""
 
     __slots__ = _RATES
 
-    def __init__(self, input: float, output: float = 0.0, cache_read: Optional[float] = None,
+    def __init__(self, input: float, output: Optional[float] = None, cache_read: Optional[float] = None,
                  cache_write: Optional[float] = None) -> None:  # fmt: skip
         self.input = input
         self.output = output
@@ -46,12 +47,12 @@ class Price:
             if input_tokens is None and output_tokens is None:
                 return None
             micro_dollars = (input_tokens * self.input if input_tokens else 0) + (
-                output_tokens * self.output if output_tokens else 0
-            )
+                output_tokens * self.output if output_tokens and self.output is not None else 0
+            )  # no output rate: ``estimate`` never gets here with output tokens (``prices_output``)
             return round(micro_dollars / 1_000_000, 12)
         parts = (
             (facts.input_tokens, self.input),
-            (facts.output_tokens, self.output),
+            (facts.output_tokens, 0.0 if self.output is None else self.output),  # see ``prices_output``
             (facts.cache_read_tokens, self.input if self.cache_read is None else self.cache_read),
             (facts.cache_write_tokens, self.input if self.cache_write is None else self.cache_write),
         )
@@ -59,6 +60,10 @@ class Price:
             return None
         micro_dollars = sum(count * rate for count, rate in parts if count)
         return round(micro_dollars / 1_000_000, 12)
+
+    def prices_output(self, facts: ResponseFacts) -> bool:
+        """False when the call reported output tokens and these rates list no output rate."""
+        return self.output is not None or not facts.output_tokens
 
 
 def _parse(table: Mapping[str, Any], source: str) -> dict[str, Price]:

@@ -94,7 +94,7 @@ def _token_price(rates: Mapping[str, Any]) -> Optional[Entry]:
         return None
     base = Price(
         float(values["input"] or 0.0),
-        float(values["output"] or 0.0),
+        values["output"],  # missing: output tokens are not priced (a call reporting some is unpriced)
         values["cache_read"],
         values["cache_write"],
     )

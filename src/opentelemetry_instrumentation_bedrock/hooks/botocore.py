@@ -149,8 +149,13 @@ class Patch:
                 call.usage_deferred = in_inference_span()
             call.cost_request = info.attributes
             profiles = self.telemetry.pricing.profiles
-            if profiles is not None and info.model is not None:  # opt-in; never waits (cost/profiles.py)
-                guard(profiles.request, client, info.model, what="failed to resolve an inference profile")
+            # Opt-in; never waits (cost/profiles.py). An ARN priced in the table needs no answer.
+            if (
+                profiles is not None
+                and info.model is not None
+                and self.telemetry.pricing.price(info.model) is None
+            ):
+                guard(profiles.defer, client, info.model, what="failed to resolve an inference profile")
             call.context = call_context(span)
             try:
                 self._prepare(operation, api_params, info, call, request_attrs)

@@ -166,6 +166,7 @@ UNPRICED_UNKNOWN_CACHE_TTL: Final = "unknown_cache_ttl"
 UNPRICED_UNKNOWN_IMAGE_SIZE: Final = "unknown_image_size"
 UNPRICED_UNRESOLVED_PROFILE: Final = "unresolved_profile"
 UNPRICED_AMBIGUOUS_PROFILE: Final = "ambiguous_profile"
+UNPRICED_LATENCY_OPTIMIZED: Final = "latency_optimized"
 # The foundation model behind an application inference profile, from GetInferenceProfile (opt-in).
 AWS_BEDROCK_INFERENCE_PROFILE_BASE_MODEL: Final = "aws.bedrock.inference_profile.base_model"
 HTTP_RESPONSE_STATUS_CODE: Final = "http.response.status_code"

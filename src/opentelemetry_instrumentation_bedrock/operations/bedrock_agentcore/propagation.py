@@ -71,10 +71,11 @@ def with_trace_context(
     propagate.inject(carrier, context=context)
     if not carrier:
         return api_params
-    owns_trace = any(api_params.get(member) is not None for member in _TRACE_CONTEXT)
+    # A member present is the caller's, even as None (which botocore then rejects, as uninstrumented).
+    owns_trace = any(member in api_params for member in _TRACE_CONTEXT)
     added: dict[str, str] = {}
     for member, header in MEMBERS:
-        if member not in limits or api_params.get(member) is not None:
+        if member not in limits or member in api_params:
             continue
         if owns_trace and member in _TRACE_CONTEXT:
             continue
