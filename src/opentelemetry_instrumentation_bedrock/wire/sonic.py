@@ -356,6 +356,8 @@ class SonicSession:
         gen = self._gen
         if gen is not None:
             self._gen = None
+            if reason is None:  # cut short; a turn that had ended and went on keeps how it ended
+                reason = gen.reason
             gen.end(reason, exc, None, self._response_id, self.capture is not None)
 
     # ------------------------------------------------------------------ the session's single end
