@@ -4,12 +4,14 @@ A spoken answer arrives as Nova Sonic sends it (AWS's output-events guide): a SP
 the AUDIO block, which ends with END_TURN (or INTERRUPTED on a barge-in), and after it the FINAL text of
 what was actually spoken, whose block ends the turn again. All three are one assistant turn: one
 ``realtime_inference`` span, with the turn's usage, its time to first audio and to first text, one
-interruption at most. Skipped where the SDK is not installed (tox -e py312-smithy runs it).
+interruption at most. And a generation cut short by the session's abandonment ends within its session.
+Skipped where the SDK is not installed (tox -e py312-smithy runs it).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from collections.abc import Iterator
 
@@ -181,3 +183,42 @@ def test_an_interrupted_answer_stays_interrupted_when_the_user_speaks_next(
     assert generation.attributes["gen_ai.response.finish_reasons"] == ("interrupted",)
     assert session.attributes["aws.bedrock.realtime.interruptions"] == 1
     assert session.attributes["aws.bedrock.realtime.generations"] == 1
+
+
+@pytest.mark.parametrize("how", ["drop", "exit"])
+def test_a_generation_cut_short_by_abandonment_ends_within_its_session(
+    bidi: BidiServer, certs: dict[str, str], how: str
+) -> None:
+    """Dropped (or still open at exit), the session ends where its last event arrived: its open
+    generation ends there too, not after its parent."""
+    from opentelemetry_instrumentation_bedrock.wire import sonic as sonic_module
+
+    async def scenario() -> None:
+        client = await make_client(bidi.url, transport=loopback_transport(certs["ca"]))
+        try:
+            stream = await client.invoke_model_with_bidirectional_stream(sonic_input())
+            await stream.input_stream.send(chunk(opening()[0]))
+            _, receiver = await stream.await_output()
+            for _ in range(3):
+                await receiver.receive()
+            await asyncio.sleep(0.2)  # nothing arrives: the session's last event was 0.2 s ago
+            if how == "exit":
+                sonic_module._end_open_sessions()  # what the exit hook runs
+            else:
+                del stream, receiver, _
+                gc.collect()
+        finally:
+            await client.close()
+
+    bidi.script(
+        Await("sessionStart"),
+        out("completionStart"),
+        out("contentStart", contentId="a1", type="AUDIO", role="ASSISTANT"),
+        out("audioOutput", contentId="a1", role="ASSISTANT", content=AUDIO),
+        Await("sessionEnd"),
+    )
+    with instrumentation() as telemetry:
+        asyncio.run(scenario())
+    session, [generation] = by_name(telemetry)
+    assert generation.attributes["gen_ai.response.finish_reasons"] == ("error",)
+    assert session.start_time <= generation.start_time <= generation.end_time <= session.end_time

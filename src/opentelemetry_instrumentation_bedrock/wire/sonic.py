@@ -350,15 +350,18 @@ class SonicSession:
         self._generations += 1
         return gen
 
-    def _end_generation(self, reason: Optional[str], exc: Optional[BaseException] = None) -> None:
-        """End the open generation now (a turn that ended is closed first, at its own end)."""
+    def _end_generation(
+        self, reason: Optional[str], exc: Optional[BaseException] = None, end_at: Optional[float] = None
+    ) -> None:
+        """End the open generation now, or at ``end_at`` (a turn that ended is closed first, at its own
+        end)."""
         self._close_turn()
         gen = self._gen
         if gen is not None:
             self._gen = None
             if reason is None:  # cut short; a turn that had ended and went on keeps how it ended
                 reason = gen.reason
-            gen.end(reason, exc, None, self._response_id, self.capture is not None)
+            gen.end(reason, exc, end_at, self._response_id, self.capture is not None)
 
     # ------------------------------------------------------------------ the session's single end
 
@@ -388,7 +391,7 @@ class SonicSession:
 
     def _end(self, exc: Optional[BaseException], end_at: Optional[float]) -> None:
         try:
-            self._end_generation(None, exc)
+            self._end_generation(None, exc, end_at)  # abandoned: where the session ends, not later
             self.span.set_attributes(self._session_attributes())
             if exc is not None:
                 error_type = type(exc).__qualname__
