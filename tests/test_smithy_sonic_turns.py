@@ -161,6 +161,11 @@ def test_the_spoken_text_is_the_generations_output(bidi: BidiServer, certs: dict
         [{"role": "assistant", "parts": [{"type": "text", "content": "Hi there."}]}],
         [{"role": "assistant", "parts": [{"type": "text", "content": "Once upon a time"}]}],
     ]
+    inputs = [json.loads(g.attributes["gen_ai.input.messages"]) for g in generations]
+    assert inputs == [
+        [{"role": "user", "parts": [{"type": "text", "content": "Hello?"}]}],
+        [{"role": "user", "parts": [{"type": "text", "content": "Tell me a story."}]}],
+    ]
 
 
 def test_an_interrupted_answer_stays_interrupted_when_the_user_speaks_next(
