@@ -56,6 +56,14 @@ _INTERRUPTED = finish_reason(ev.INTERRUPTED)
 _hooks_registered = False
 
 
+def _end_time_of(span: Any, latest: Optional[int]) -> Optional[int]:
+    """The later of ``latest`` and the span's end time (an SDK span's; None where it has none)."""
+    end = getattr(span, "end_time", None)
+    if not isinstance(end, int):
+        return latest
+    return end if latest is None or end > latest else latest
+
+
 def _end_open_sessions() -> None:
     for session in list(_open):
         session.abandon()
@@ -101,6 +109,7 @@ class SonicSession:
         self._gen: Optional[Generation] = None
         self._done: Optional[tuple[Generation, float]] = None  # a turn that ended (and when): may go on
         self._usage_due = False  # the next usageEvent is the ended turn's
+        self._child_end: Optional[int] = None  # the latest end time (ns) of a generation span
         self._pending_seen = False
         self._generations = 0
         self._interruptions = 0
@@ -315,6 +324,7 @@ class SonicSession:
         if done is not None:
             gen, ended = done
             gen.end(gen.reason, None, ended, self._response_id, self.capture is not None)
+            self._child_end = _end_time_of(gen.call.span, self._child_end)
 
     # ------------------------------------------------------------------ generations
 
@@ -362,6 +372,7 @@ class SonicSession:
             if reason is None:  # cut short; a turn that had ended and went on keeps how it ended
                 reason = gen.reason
             gen.end(reason, exc, end_at, self._response_id, self.capture is not None)
+            self._child_end = _end_time_of(gen.call.span, self._child_end)
 
     # ------------------------------------------------------------------ the session's single end
 
@@ -404,7 +415,9 @@ class SonicSession:
             if end_at is None or end_at >= now:
                 self.span.end()
             else:
-                self.span.end(end_time=time_ns() - int((now - end_at) * 1e9))
+                # Each span turns its own clock readings into wall time: never end before a child.
+                end_time = time_ns() - int((now - end_at) * 1e9)
+                self.span.end(end_time=max(end_time, self._child_end or 0))
 
     def _session_attributes(self) -> dict[str, AttributeValue]:
         attrs: dict[str, AttributeValue] = {
