@@ -57,6 +57,17 @@ METHODS = {
 }
 SESSION_METHOD = "invoke_model_with_bidirectional_stream"
 
+# The instrumentation now on: a client built under an earlier one sets itself up (and so runs the
+# plugin its constructor was given) whenever it first calls, perhaps under this one.
+_current: Optional[SmithyPatch] = None
+
+
+def _plugin(config: Any) -> None:
+    """The plugin every client constructed while instrumented gets: adds the current interceptor."""
+    patch = _current
+    if patch is not None:
+        patch.plugin(config)
+
 
 class SmithyPatch:
     """Owns the wrapped methods, the plugin and the interceptor of one ``instrument()``."""
@@ -90,9 +101,9 @@ class SmithyPatch:
             if patch.active:
                 try:
                     if len(args) >= 2:
-                        args = (args[0], [*(args[1] or ()), patch.plugin], *args[2:])
+                        args = (args[0], [*(args[1] or ()), _plugin], *args[2:])
                     else:
-                        kwargs = {**kwargs, "plugins": [*(kwargs.get("plugins") or ()), patch.plugin]}
+                        kwargs = {**kwargs, "plugins": [*(kwargs.get("plugins") or ()), _plugin]}
                 except Exception:
                     report("failed to add the smithy plugin")
             original(client, *args, **kwargs)
@@ -207,6 +218,7 @@ class SmithyPatch:
     # ------------------------------------------------------------------ install and remove
 
     def install(self, client_class: Any) -> None:
+        global _current
         from . import sonic_hook
 
         originals = self.originals
@@ -221,9 +233,13 @@ class SmithyPatch:
             originals[SESSION_METHOD] = session
             setattr(client_class, SESSION_METHOD, sonic_hook.wrap_session(self, session))
         client_class.__init__ = self._wrap_init(originals["__init__"])
+        _current = self
 
     def remove(self, client_class: Any) -> None:
+        global _current
         self.active = False
+        if _current is self:
+            _current = None
         for name, original in self.originals.items():
             current = client_class.__dict__.get(name)
             if getattr(current, "__wrapped__", None) is original:

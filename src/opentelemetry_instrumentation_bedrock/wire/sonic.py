@@ -8,11 +8,15 @@ session span lasts as long as the stream; each server-side generation (the assis
   ``audioOutput`` or ``toolUse`` with role ASSISTANT) and ends at the assistant's ``contentEnd`` whose
   stop reason ends the turn (END_TURN, INTERRUPTED: the user barged in; TOOL_USE, whose content has
   role TOOL), at
-  ``completionEnd``, or with the session (then finish reason ``error``: it was cut short);
+  ``completionEnd``, or with the session (then finish reason ``error``: it was cut short). Nova Sonic
+  ends a spoken answer's AUDIO block with END_TURN (or INTERRUPTED) and then sends the FINAL text of
+  what was spoken, whose block ends the turn again: assistant content after a turn's end, before the
+  user's next turn (a USER block from the server, a text or tool result the client finished sending),
+  is the same turn going on, and the span ends at its last end (INTERRUPTED, once seen, stays);
 - its usage is the sum of the ``usageEvent`` deltas that arrived since the previous generation ended
   (the user's speech is billed as it streams in, before the answer starts), up to and including the
-  first ``usageEvent`` after its end (Bedrock reports a turn's output after the turn): its span then
-  ends, at the time the turn ended; any other event first ends it without that usage. Usage is split
+  first ``usageEvent`` after each end of its turn (Bedrock reports a turn's output after the turn);
+  later deltas go to the next generation. Usage is split
   into speech (``gen_ai.usage.audio.*``) and text (``gen_ai.usage.text.*``);
 - time to first audio and first text are measured from the end of the user's turn as the client sees
   it (the server's end of the user transcript, or a text or tool result the client finished sending),
@@ -48,7 +52,16 @@ from ..telemetry.instruments import Telemetry
 from ..telemetry.realtime import Generation, finish_reason
 
 _open: WeakSet[SonicSession] = WeakSet()
+_INTERRUPTED = finish_reason(ev.INTERRUPTED)
 _hooks_registered = False
+
+
+def _end_time_of(span: Any, latest: Optional[int]) -> Optional[int]:
+    """The later of ``latest`` and the span's end time (an SDK span's; None where it has none)."""
+    end = getattr(span, "end_time", None)
+    if not isinstance(end, int):
+        return latest
+    return end if latest is None or end > latest else latest
 
 
 def _end_open_sessions() -> None:
@@ -94,7 +107,9 @@ class SonicSession:
         self._pending = [0, 0, 0, 0]
         self._total: Optional[tuple[int, int, int, int]] = None
         self._gen: Optional[Generation] = None
-        self._closing: Optional[tuple[Generation, float]] = None  # ended turn awaiting its usage
+        self._done: Optional[tuple[Generation, float]] = None  # a turn that ended (and when): may go on
+        self._usage_due = False  # the next usageEvent is the ended turn's
+        self._child_end: Optional[int] = None  # the latest end time (ns) of a generation span
         self._pending_seen = False
         self._generations = 0
         self._interruptions = 0
@@ -192,7 +207,7 @@ class SonicSession:
     # ------------------------------------------------------------------ the model's events
 
     def _received(self, name: str, body: Mapping[str, Any], now: float) -> None:
-        if self._closing is not None and name != "usageEvent":
+        if self._done is not None and name != "usageEvent" and not self._continues(name, body):
             self._close_turn()
         if name == ev.AUDIO_OUTPUT:
             gen = self._generation(now)
@@ -235,10 +250,13 @@ class SonicSession:
             # A tool call's content has role TOOL; its TOOL_USE ends the assistant's turn all the same.
             ends_turn = stop == ev.TOOL_USE or (role == "ASSISTANT" and stop in ev.TURN_ENDS)
             if ends_turn and self._gen is not None:
-                if stop == ev.INTERRUPTED:
-                    self._interruptions += 1
-                self._gen.reason = finish_reason(stop)
-                self._closing = (self._gen, now)
+                gen = self._gen
+                if gen.reason != _INTERRUPTED:  # a barge-in stays one, counted once per generation
+                    if stop == ev.INTERRUPTED:
+                        self._interruptions += 1
+                    gen.reason = finish_reason(stop)
+                self._done = (gen, now)
+                self._usage_due = True
                 self._gen = None
             elif role == "USER":
                 self._anchor = now  # the server finished the user's transcript: the user's turn ended
@@ -267,7 +285,10 @@ class SonicSession:
 
     def _usage(self, body: Mapping[str, Any]) -> None:
         delta = ev.usage_delta(body)
-        owner = self._closing[0] if self._closing is not None else self._gen
+        owner = self._gen
+        if owner is None and self._done is not None and self._usage_due:
+            owner = self._done[0]
+            self._usage_due = False
         target = owner.usage if owner is not None else self._pending
         for i, value in enumerate(delta):
             target[i] += value
@@ -278,22 +299,43 @@ class SonicSession:
         total = ev.usage_total(body)
         if any(total):
             self._total = total
-        if self._closing is not None:
-            self._close_turn()
+
+    def _continues(self, name: str, body: Mapping[str, Any]) -> bool:
+        """Whether this event is more of the turn that ended (the assistant's, before the user's next)."""
+        done = self._done
+        if done is None or self._anchor is not None:
+            return False  # the client finished a text or tool result since the turn began: a new turn
+        if name in (ev.AUDIO_OUTPUT, "toolUse"):
+            return True
+        if name == "contentStart":
+            role = as_str(body.get("role")) or ""
+        elif name in ("textOutput", "contentEnd"):
+            content_id = as_str(body.get("contentId")) or ""
+            role = self._outputs.get(content_id, ("", as_str(body.get("role")) or "", None))[1]
+        else:
+            return False
+        return role in ("ASSISTANT", "TOOL")
 
     def _close_turn(self) -> None:
-        """End the generation whose turn ended, at the time it ended."""
-        closing = self._closing
-        self._closing = None
-        if closing is not None:
-            gen, ended = closing
+        """End the generation whose turn ended, at the time it last ended."""
+        done = self._done
+        self._done = None
+        self._usage_due = False
+        if done is not None:
+            gen, ended = done
             gen.end(gen.reason, None, ended, self._response_id, self.capture is not None)
+            self._child_end = _end_time_of(gen.call.span, self._child_end)
 
     # ------------------------------------------------------------------ generations
 
     def _generation(self, now: float) -> Generation:
         gen = self._gen
         if gen is not None:
+            return gen
+        if self._done is not None:  # the turn that ended goes on (the text of what it said)
+            gen = self._gen = self._done[0]
+            self._done = None
+            self._usage_due = False
             return gen
         attrs: dict[str, AttributeValue] = {**self._common, **self._request}
         if self._session_id is not None:
@@ -318,13 +360,19 @@ class SonicSession:
         self._generations += 1
         return gen
 
-    def _end_generation(self, reason: Optional[str], exc: Optional[BaseException] = None) -> None:
-        """End the open generation now (a turn that ended is closed first, at its own end)."""
+    def _end_generation(
+        self, reason: Optional[str], exc: Optional[BaseException] = None, end_at: Optional[float] = None
+    ) -> None:
+        """End the open generation now, or at ``end_at`` (a turn that ended is closed first, at its own
+        end)."""
         self._close_turn()
         gen = self._gen
         if gen is not None:
             self._gen = None
-            gen.end(reason, exc, None, self._response_id, self.capture is not None)
+            if reason is None:  # cut short; a turn that had ended and went on keeps how it ended
+                reason = gen.reason
+            gen.end(reason, exc, end_at, self._response_id, self.capture is not None)
+            self._child_end = _end_time_of(gen.call.span, self._child_end)
 
     # ------------------------------------------------------------------ the session's single end
 
@@ -354,7 +402,7 @@ class SonicSession:
 
     def _end(self, exc: Optional[BaseException], end_at: Optional[float]) -> None:
         try:
-            self._end_generation(None, exc)
+            self._end_generation(None, exc, end_at)  # abandoned: where the session ends, not later
             self.span.set_attributes(self._session_attributes())
             if exc is not None:
                 error_type = type(exc).__qualname__
@@ -367,7 +415,9 @@ class SonicSession:
             if end_at is None or end_at >= now:
                 self.span.end()
             else:
-                self.span.end(end_time=time_ns() - int((now - end_at) * 1e9))
+                # Each span turns its own clock readings into wall time: never end before a child.
+                end_time = time_ns() - int((now - end_at) * 1e9)
+                self.span.end(end_time=max(end_time, self._child_end or 0))
 
     def _session_attributes(self) -> dict[str, AttributeValue]:
         attrs: dict[str, AttributeValue] = {
