@@ -78,6 +78,23 @@ def _read(path: Path) -> dict[str, Price]:
     return _parse(prices_of(json.loads(path.read_text(encoding="utf-8"))), str(path))
 
 
+def _newer_version(model_id: str, end: int) -> bool:
+    """Whether the id goes on, after a matching prefix, with a minor-version step ("-1-", "-6-", "-5"
+    at the end): ``anthropic.claude-opus-4-6-...`` is a newer model than the ``anthropic.claude-opus-4``
+    entry, maybe at another price, so it gets no cost rather than a wrong one. Dates ("-20250514"),
+    versions ("-v1:0", ":0", "-1:0") and other names ("-a22b") go on matching."""
+    rest = model_id[end:]
+    if len(rest) < 2 or rest[0] != "-" or not rest[1].isdigit():
+        return False
+    digits = 1
+    while digits < len(rest) - 1 and rest[1 + digits].isdigit():
+        digits += 1
+    if digits > 2:  # a date or a release number such as "-2407"
+        return False
+    after = rest[1 + digits : 2 + digits]
+    return after in ("", "-", ".")
+
+
 class Pricing:
     """The price table in force: built in, then the override file, then the keyword argument."""
 
@@ -97,7 +114,7 @@ class Pricing:
                 return exact
             base = base_model_id(model_id)
             for prefix in prefixes:
-                if base.startswith(prefix):
+                if base.startswith(prefix) and not _newer_version(base, len(prefix)):
                     return table[prefix]
             return None
 
