@@ -1,0 +1,38 @@
+"""An agent answer without its trace (``enableTrace`` off) says nothing of the model and tool calls the
+agent made: no point on the agent call-count metrics, rather than an inference count of 0 for an agent
+that must have called its model to hand a tool call back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from opentelemetry.trace import SpanKind
+
+from bedrock_emulator import Reply
+from bedrock_emulator.agent_scripts import answer_chunk, return_control
+from test_agent_trace import RETURN_CONTROL
+
+SERVICE = "bedrock-agent-runtime"
+
+
+@pytest.fixture
+def agents(make_client: Any) -> Any:
+    return make_client(SERVICE)
+
+
+@pytest.mark.skipif(not RETURN_CONTROL, reason="this botocore has no return of control")
+def test_return_control_without_trace_records_no_call_counts(instrumented, emu, agents):
+    handed = {"functionInvocationInput": {"actionGroup": "weather", "function": "get_weather",
+                                          "parameters": [{"name": "city", "type": "string", "value": "Paris"}]}}  # fmt: skip
+    emu.script(Reply.stream([answer_chunk("Let me check."), return_control("inv-3", handed)]))
+    response = agents.invoke_agent(agentId="SUPERVISOR1", agentAliasId="ALIAS1", sessionId="session-8",
+                                   inputText="a question")  # fmt: skip
+    events = list(response["completion"])
+    assert [next(iter(e)) for e in events] == ["chunk", "returnControl"]
+    (root,) = [s for s in instrumented.spans() if s.kind is SpanKind.CLIENT]
+    assert root.attributes["gen_ai.response.finish_reasons"] == ("tool_call",)
+    assert [e.name for e in root.events] == ["aws.bedrock.agent.return_control"]
+    assert instrumented.points("gen_ai.invoke_agent.inference_calls") == []
+    assert instrumented.points("gen_ai.invoke_agent.tool_calls") == []
+    assert [p.count for p in instrumented.points("gen_ai.invoke_agent.duration")] == [1]
