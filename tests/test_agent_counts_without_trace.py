@@ -36,3 +36,26 @@ def test_return_control_without_trace_records_no_call_counts(instrumented, emu, 
     assert instrumented.points("gen_ai.invoke_agent.inference_calls") == []
     assert instrumented.points("gen_ai.invoke_agent.tool_calls") == []
     assert [p.count for p in instrumented.points("gen_ai.invoke_agent.duration")] == [1]
+
+
+def test_call_counts_of_a_failed_agent_carry_no_error_type(instrumented, emu, agents):
+    """The conventions give the call-count metrics ``gen_ai.agent.name`` only (no ``error.type``, which
+    the duration carries): a failed call's counts stay in the same series as a successful one's, as a
+    collaborator's do."""
+    from bedrock_emulator import AGENT_MODEL
+    from bedrock_emulator.agent_scripts import AgentScript
+    from test_agent_trace import MODEL_OUTPUT
+
+    if not MODEL_OUTPUT:
+        pytest.skip("this botocore drops model invocation outputs")
+    script = AgentScript()
+    failure = script.part(0.5, {"failureTrace": {"traceId": "t-9", "failureCode": 500}})
+    emu.script(Reply.stream([*script.model(0.1, 0.4, "t-0", AGENT_MODEL, (7, 3)), failure, answer_chunk()]))
+    list(agents.invoke_agent(agentId="SUPERVISOR1", agentAliasId="ALIAS1", sessionId="session-9",
+                             inputText="q", enableTrace=True)["completion"])  # fmt: skip
+    (duration,) = instrumented.points("gen_ai.invoke_agent.duration")
+    assert duration.attributes["error.type"] == "500"
+    expected = {k: v for k, v in duration.attributes.items() if k != "error.type"}
+    for name, value in (("gen_ai.invoke_agent.inference_calls", 1), ("gen_ai.invoke_agent.tool_calls", 0)):
+        (point,) = instrumented.points(name)
+        assert (dict(point.attributes), point.sum, point.count) == (expected, value, 1)
