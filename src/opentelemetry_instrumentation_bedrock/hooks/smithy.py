@@ -38,6 +38,7 @@ from ..telemetry import v141
 from ..telemetry.call import Call
 from ..telemetry.facts import ResponseFacts
 from ..telemetry.instruments import Telemetry
+from ..telemetry.nesting import in_inference_span
 from ..wire.smithy_events import smithy_reader
 from ..wire.smithy_shapes import as_botocore, request_id_of, with_metadata
 from ..wire.smithy_streams import TracedEventReceiver
@@ -165,6 +166,8 @@ class SmithyPatch:
             request_attrs = {**common, **info.attributes, **sdk_attributes(op_name, client)}
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)
+            if self.telemetry.defer_nested_usage and info.operation in sc.INFERENCE_OPERATIONS:
+                call.usage_deferred = in_inference_span()  # the same rule as botocore's calls
             info.call = call
             guardrail = info.attributes.get(sc.AWS_BEDROCK_GUARDRAIL_ID)
             if isinstance(guardrail, str):

@@ -54,7 +54,7 @@ def agent_reader(info: RequestInfo, assembler: Optional[Assembler]) -> EventRead
         control = event.get("returnControl")
         if control is not None and call is not None:
             returned[0] += record_return_control(as_mapping(control), call.span, assembler)
-            if trace is not None:
+            if trace is not None and facts.agent_calls is not None:  # no trace: the counts are unknown
                 _handed_back(trace, facts, returned[0])
             facts.finish_reasons = (sc.FINISH_TOOL_CALL,)
             return False

@@ -221,8 +221,11 @@ class Call:
             telemetry.record_tokens(operation, usage, metric_attrs, context)
         if facts is not None and facts.agent_calls is not None:
             inference_calls, tool_calls = facts.agent_calls
-            telemetry.agent_inference_calls.record(inference_calls, metric_attrs, context)
-            telemetry.agent_tool_calls.record(tool_calls, metric_attrs, context)
+            counts = metric_attrs  # the conventions give these no error.type (as AgentScope.end records them)
+            if sc.ERROR_TYPE in counts:
+                counts = {k: v for k, v in counts.items() if k != sc.ERROR_TYPE}
+            telemetry.agent_inference_calls.record(inference_calls, counts, context)
+            telemetry.agent_tool_calls.record(tool_calls, counts, context)
         if server_latency is not None:
             telemetry.server_duration.record(server_latency, metric_attrs, context)
         if first_chunk is not None:
