@@ -266,6 +266,16 @@ def test_a_session_is_a_span_with_one_span_per_generation(bidi: BidiServer, cert
         "text.output_tokens": 11,
     }
     assert "gen_ai.operation.name" not in session.attributes
+    # The session is the AWS SDK call (Application Signals names the dependency from these); the
+    # generations are not.
+    sdk = ("rpc.system", "rpc.service", "rpc.method", "cloud.region")
+    assert [session.attributes.get(k) for k in sdk] == [
+        "aws-api",
+        "Bedrock Runtime",
+        "InvokeModelWithBidirectionalStream",
+        "us-east-1",
+    ]
+    assert not any(k in g.attributes for g in generations for k in sdk)
     assert session.status.status_code.name == "UNSET"
 
     reasons = [g.attributes["gen_ai.response.finish_reasons"] for g in generations]

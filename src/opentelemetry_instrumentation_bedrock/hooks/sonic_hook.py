@@ -23,7 +23,7 @@ from ..wire.smithy_shapes import as_botocore, request_id_of
 from ..wire.smithy_streams import TracedEventPublisher, TracedEventReceiver
 from ..wire.sonic import SonicSession
 from .botocore import call_context
-from .smithy_attributes import common_attributes
+from .smithy_attributes import common_attributes, sdk_attributes
 from .smithy_interceptor import CURRENT, Exchange
 
 if TYPE_CHECKING:
@@ -74,7 +74,10 @@ def start_session(patch: SmithyPatch, client: Any, shape: Any) -> Optional[Sonic
             if model
             else sc.AWS_BEDROCK_REALTIME_SESSION_SPAN
         )
-        span = telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=attrs)
+        # The session is the AWS SDK call: its span carries the SDK attributes, as botocore calls' do,
+        # so Application Signals names the dependency; the generations and metric points do not.
+        span_attrs = {**attrs, **sdk_attributes("InvokeModelWithBidirectionalStream", client)}
+        span = telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=span_attrs)
         return SonicSession(telemetry, span, attrs, model)
     except Exception:
         report("failed to start a session span", "InvokeModelWithBidirectionalStream")
