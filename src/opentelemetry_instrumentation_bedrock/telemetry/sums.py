@@ -71,6 +71,8 @@ class ObservedSum:
 # would be reported (a synchronous counter is shared the same way).
 _by_instrument: WeakKeyDictionary[Any, ObservedSum] = WeakKeyDictionary()
 _by_instrument_lock = Lock()
+# A proxy instrument -> (meter scope, (name, unit, description)).
+_proxy_identities: WeakKeyDictionary[Any, tuple[Any, tuple[str, str, str]]] = WeakKeyDictionary()
 
 
 def observed_sum(meter: Meter, name: str, unit: str = "", description: str = "") -> ObservedSum:
@@ -83,12 +85,32 @@ def observed_sum(meter: Meter, name: str, unit: str = "", description: str = "")
     try:
         with _by_instrument_lock:
             known = _by_instrument.get(instrument)
+            if known is None:
+                known = _through_proxy(meter, instrument, (name, unit, description))
             if known is not None:
                 return known
             _by_instrument[instrument] = fresh
     except TypeError:  # an instrument that cannot be weakly referenced: its callback is ``fresh``'s
         pass
     return fresh
+
+
+def _through_proxy(meter: Meter, instrument: Any, identity: tuple[str, str, str]) -> Optional[ObservedSum]:
+    """The sum already behind the same SDK instrument through the API's proxies (an ``instrument()``
+    before the global meter provider was set): every proxy of one name and scope becomes the SDK's
+    first instrument of that name, and a real instrument may be the one a proxy made."""
+    proxy = type(instrument).__name__.startswith("_Proxy")
+    scope = tuple(getattr(meter, key, None) for key in ("name", "version", "schema_url")) if proxy else ()
+    for other, total in list(_by_instrument.items()):
+        if proxy:
+            if _proxy_identities.get(other) == (scope, identity):
+                return total
+        elif getattr(other, "_real_instrument", None) is instrument:
+            _by_instrument[instrument] = total
+            return total
+    if proxy:
+        _proxy_identities[instrument] = (scope, identity)
+    return None
 
 
 _fork_hook = False
