@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bedrock_emulator import Reply, converse_body
-from conftest import Telemetry, instrumentation
+from conftest import instrumentation
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 MESSAGES = [{"role": "user", "content": [{"text": "hi"}]}]
@@ -59,21 +59,22 @@ def test_uninstrument_removes_every_handler_it_added(emu, make_client):
     failed_once = make_client(retries={"mode": "standard", "total_max_attempts": 2})
     succeeded = make_client(retries={"mode": "legacy", "total_max_attempts": 2})
     before = {id(c): handlers(c) for c in (failed_once, succeeded)}
-    with instrumentation():
+    with instrumentation() as telemetry:
         emu.script(THROTTLE, Reply.json(converse_body((3, 2), 10)), Reply.json(converse_body((3, 2), 10)))
         failed_once.converse(modelId=MODEL, messages=MESSAGES)
         succeeded.converse(modelId=MODEL, messages=MESSAGES)
         assert len(ours(failed_once)) == 2 and len(ours(succeeded)) == 1
+    assert len(telemetry.spans()) == 2
     for c in (failed_once, succeeded):
         assert ours(c) == set()
         assert handlers(c) == before[id(c)]  # botocore's own handlers, same order, nothing else
 
-    # Uninstrumented calls now run none of our code, and record nothing.
-    telemetry = Telemetry()
+    # Uninstrumented calls now run none of our code, and record nothing (the providers of the
+    # instrumented block get no third span).
     emu.script(THROTTLE, Reply.json(converse_body((3, 2), 10)))
     result = failed_once.converse(modelId=MODEL, messages=MESSAGES)
     assert result["ResponseMetadata"]["RetryAttempts"] == 1
-    assert telemetry.spans() == []
+    assert len(telemetry.spans()) == 2
 
 
 def test_instrument_again_hooks_the_same_client_again(emu, make_client):

@@ -12,7 +12,9 @@ both from every client they were added to (``unhook_all``).
 
 from __future__ import annotations
 
+import os
 from contextvars import ContextVar
+from threading import RLock
 from time import time_ns
 from typing import TYPE_CHECKING, Any, Optional
 from weakref import WeakKeyDictionary, ref
@@ -125,6 +127,7 @@ class ClientHooks:
 
 
 _hooked: WeakKeyDictionary[Any, ClientHooks] = WeakKeyDictionary()
+_hooking = RLock()  # a client's first hooking only; reentrant, held briefly (see ``_reset_after_fork``)
 
 
 def retry_settings(client: Any) -> tuple[Optional[str], Optional[int]]:
@@ -133,10 +136,17 @@ def retry_settings(client: Any) -> tuple[Optional[str], Optional[int]]:
     known = _hooked.get(events)
     if known is not None:
         return known.settings
-    service = client.meta.service_model.service_id.hyphenize()
-    hooks = ClientHooks(events, service, _settings(getattr(client.meta.config, "retries", None)))
-    events.register(f"needs-retry.{service}", hooks.on_needs_retry, unique_id=_NEEDS_RETRY_ID)
-    _hooked[events] = hooks
+    # A client's first calls on two threads: one of them registers, and the hooks kept are the ones
+    # registered (botocore ignores a second handler under the same unique id), so ``unhook`` removes
+    # what was added.
+    with _hooking:
+        known = _hooked.get(events)
+        if known is not None:
+            return known.settings
+        service = client.meta.service_model.service_id.hyphenize()
+        hooks = ClientHooks(events, service, _settings(getattr(client.meta.config, "retries", None)))
+        events.register(f"needs-retry.{service}", hooks.on_needs_retry, unique_id=_NEEDS_RETRY_ID)
+        _hooked[events] = hooks
     return hooks.settings
 
 
@@ -159,3 +169,13 @@ def _settings(retries: Any) -> tuple[Optional[str], Optional[int]]:
         retries_only = config.get("max_attempts")
         total = retries_only + 1 if isinstance(retries_only, int) else _DEFAULT_MAX_ATTEMPTS.get(mode)
     return (mode if isinstance(mode, str) else None), total
+
+
+def _reset_after_fork() -> None:
+    """A fork while another thread hooked a client would leave the child's lock held for ever."""
+    global _hooking
+    _hooking = RLock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)

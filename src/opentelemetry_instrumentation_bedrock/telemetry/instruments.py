@@ -60,9 +60,9 @@ def _histograms(meter: Meter, unit: str, buckets: tuple[float, ...]) -> Callable
 def _counter(meter: Meter, observable: bool, name: str, unit: str, description: str) -> Counter:
     """A synchronous counter, or (``observable_sums``) an in-process sum behind an observable one."""
     if observable:
-        from .sums import ObservedSum  # only with the switch on: nothing imported that is not used
+        from .sums import observed_sum  # only with the switch on: nothing imported that is not used
 
-        return ObservedSum(meter, name, unit=unit, description=description)  # type: ignore[return-value]
+        return observed_sum(meter, name, unit=unit, description=description)  # type: ignore[return-value]
     return meter.create_counter(name, unit=unit, description=description)
 
 

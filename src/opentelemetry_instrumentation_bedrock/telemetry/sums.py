@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable, Mapping
 from threading import Lock
 from typing import Any, Optional
-from weakref import WeakSet
+from weakref import WeakKeyDictionary, WeakSet
 
 from opentelemetry.metrics import CallbackOptions, Meter, Observation
 from opentelemetry.util.types import AttributeValue
@@ -28,11 +28,14 @@ class ObservedSum:
 
     __slots__ = ("__weakref__", "_lock", "_totals")
 
-    def __init__(self, meter: Meter, name: str, unit: str = "", description: str = "") -> None:
+    def __init__(self, meter: Optional[Meter], name: str = "", unit: str = "", description: str = "") -> None:
         self._lock = Lock()
         # frozenset of the attribute items -> [attributes, total]; the list is updated in place.
         self._totals: dict[frozenset[tuple[str, AttributeValue]], list[Any]] = {}
-        meter.create_observable_counter(name, callbacks=[self._observe], unit=unit, description=description)
+        if meter is not None:  # ``None``: registered by ``observed_sum``
+            meter.create_observable_counter(
+                name, callbacks=[self._observe], unit=unit, description=description
+            )
         _all.add(self)
         _register_fork_hook()
 
@@ -62,6 +65,54 @@ class ObservedSum:
         self._lock = Lock()
 
 
+# The SDK instrument -> the sum whose callback it calls. For a second observable counter of the same
+# name on the same meter (``instrument()`` again after ``uninstrument()``) the SDK hands back the first
+# instrument and never calls the new callback: the new sum must be the first one, or nothing it adds
+# would be reported (a synchronous counter is shared the same way).
+_by_instrument: WeakKeyDictionary[Any, ObservedSum] = WeakKeyDictionary()
+_by_instrument_lock = Lock()
+# A proxy instrument -> (meter scope, (name, unit, description)).
+_proxy_identities: WeakKeyDictionary[Any, tuple[Any, tuple[str, str, str]]] = WeakKeyDictionary()
+
+
+def observed_sum(meter: Meter, name: str, unit: str = "", description: str = "") -> ObservedSum:
+    """The in-process sum behind the observable counter ``name`` of ``meter``: the one already reported
+    through that SDK instrument if there is one, else a new one."""
+    fresh = ObservedSum(None)
+    instrument = meter.create_observable_counter(
+        name, callbacks=[fresh._observe], unit=unit, description=description
+    )
+    try:
+        with _by_instrument_lock:
+            known = _by_instrument.get(instrument)
+            if known is None:
+                known = _through_proxy(meter, instrument, (name, unit, description))
+            if known is not None:
+                return known
+            _by_instrument[instrument] = fresh
+    except TypeError:  # an instrument that cannot be weakly referenced: its callback is ``fresh``'s
+        pass
+    return fresh
+
+
+def _through_proxy(meter: Meter, instrument: Any, identity: tuple[str, str, str]) -> Optional[ObservedSum]:
+    """The sum already behind the same SDK instrument through the API's proxies (an ``instrument()``
+    before the global meter provider was set): every proxy of one name and scope becomes the SDK's
+    first instrument of that name, and a real instrument may be the one a proxy made."""
+    proxy = type(instrument).__name__.startswith("_Proxy")
+    scope = tuple(getattr(meter, key, None) for key in ("name", "version", "schema_url")) if proxy else ()
+    for other, total in list(_by_instrument.items()):
+        if proxy:
+            if _proxy_identities.get(other) == (scope, identity):
+                return total
+        elif getattr(other, "_real_instrument", None) is instrument:
+            _by_instrument[instrument] = total
+            return total
+    if proxy:
+        _proxy_identities[instrument] = (scope, identity)
+    return None
+
+
 _fork_hook = False
 
 
@@ -73,5 +124,7 @@ def _register_fork_hook() -> None:
 
 
 def _reinit_locks() -> None:
+    global _by_instrument_lock
+    _by_instrument_lock = Lock()
     for observed in list(_all):
         observed._after_fork()

@@ -149,8 +149,9 @@ class StreamObserver:
                     if histograms:  # none when the per-chunk metric is switched off
                         if facts.response_model is not self._model:
                             self._use_model(facts.response_model)
+                        context = self._call.context  # our span's: exemplars lead to this call
                         for histogram in histograms:
-                            histogram.record(now - last, self._chunk_attrs)
+                            histogram.record(now - last, self._chunk_attrs, context)
         except Exception:
             report("failed to read a stream event", self._call.shape())
 
