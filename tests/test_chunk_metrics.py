@@ -115,3 +115,14 @@ def test_invoke_model_with_response_stream(emu, client, on):
         assert points[PER_CHUNK][0][0] == WORDS - 1
     else:
         assert PER_CHUNK not in points
+
+
+@pytest.mark.parametrize(
+    ("keyword", "enabled"), [("false", False), ("off", False), ("true", True), (False, False)]
+)
+def test_a_string_keyword_reads_like_the_variable(keyword: object, enabled: bool) -> None:
+    from opentelemetry_instrumentation_bedrock.config import chunk_metrics_enabled, observable_sums_enabled
+
+    assert chunk_metrics_enabled({"chunk_metrics": keyword}, environ={}) is enabled
+    # observable_sums (off by default) reads a string keyword the same way.
+    assert observable_sums_enabled({"observable_sums": keyword}, environ={}) is enabled

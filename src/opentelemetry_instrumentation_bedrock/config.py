@@ -118,6 +118,8 @@ def _positive_int(value: Optional[str], source: str) -> Optional[int]:
 
 
 def _flag(keyword: Any, env_value: Optional[str], source: str) -> bool:
+    if isinstance(keyword, str):  # instrument(x="false") means what the variable's "false" means
+        env_value, keyword = keyword, None
     if keyword is not None:
         return bool(keyword)
     if not env_value:
@@ -214,9 +216,9 @@ def chunk_metrics_enabled(kwargs: Mapping[str, Any], environ: Mapping[str, str] 
     (and its v1.41.0 twin in the compatibility mode) for a process relaying many streams. Time to first
     chunk and every per-call metric stay."""
     keyword = kwargs.get("chunk_metrics")
-    if keyword is not None:
+    if keyword is not None and not isinstance(keyword, str):
         return bool(keyword)
-    value = environ.get(CHUNK_METRICS_ENV)
+    value = keyword if keyword is not None else environ.get(CHUNK_METRICS_ENV)
     if not value:
         return True
     text = value.strip().lower()
