@@ -60,3 +60,18 @@ def test_embeddings_are_still_priced(emu, client):
         client.invoke_model(modelId="amazon.titan-embed-text-v2:0", body=json.dumps({"inputText": "hi"}))
     # 12 x 0.02 = 0.24 micro-dollars
     assert one_cost(telemetry) == (pytest.approx(2.4e-07, rel=1e-12), None, pytest.approx(2.4e-07))
+
+
+def test_embeddings_with_an_output_token_header_are_still_priced(emu, client):
+    """The emulator's default embeddings answer (like the demo's) sends an output token count header:
+    an embeddings call bills input only, so it is priced all the same."""
+    import json
+
+    from bedrock_emulator import invoke_headers
+
+    with instrumentation() as telemetry:
+        emu.script(Reply(headers=invoke_headers((12, 9), 10), body=json.dumps(
+            {"embedding": [0.1, 0.2], "inputTextTokenCount": 12}).encode()))  # fmt: skip
+        client.invoke_model(modelId="amazon.titan-embed-text-v2:0", body=json.dumps({"inputText": "hi"}))
+    # 12 x 0.02 = 0.24 micro-dollars; the 9 "output" tokens are not billed
+    assert one_cost(telemetry) == (pytest.approx(2.4e-07, rel=1e-12), None, pytest.approx(2.4e-07))

@@ -250,13 +250,19 @@ class Call:
         """At the request model's price, else (a prompt router, say) the response model's; the tier,
         cache TTLs and image sizes the call used (cost/estimate.py). Sets the cost attribute, or the
         reason a billed call has none."""
-        cost, reason, base_model = estimate(
-            self.telemetry.pricing,
-            _as_model(self.metric_attrs.get(sc.GEN_AI_REQUEST_MODEL)),
-            facts,
-            self.cost_request,
-            succeeded,
-        )
+        output_tokens = facts.output_tokens
+        if self.operation == sc.OP_EMBEDDINGS:  # an output token count (a header) is never billed here
+            facts.output_tokens = None
+        try:
+            cost, reason, base_model = estimate(
+                self.telemetry.pricing,
+                _as_model(self.metric_attrs.get(sc.GEN_AI_REQUEST_MODEL)),
+                facts,
+                self.cost_request,
+                succeeded,
+            )
+        finally:
+            facts.output_tokens = output_tokens
         if cost is not None:
             attrs[sc.AWS_BEDROCK_USAGE_COST] = cost
         elif reason is not None:
