@@ -16,6 +16,8 @@ from typing import Any, Protocol, cast
 
 from smithy_aws_event_stream.aio import AWSEventPublisher, AWSEventReceiver
 
+from .streams import AdoptedState
+
 
 class Observer(Protocol):
     """What a proxy reports to (``StreamObserver`` for one call, ``SonicSession`` for a session)."""
@@ -28,32 +30,12 @@ class Observer(Protocol):
     def close(self) -> None: ...
 
 
-class _Adopted:
-    """Shared by both proxies: the adopted instance state and the release at GC."""
+class _Adopted(AdoptedState):
+    """Both smithy proxies: the adopted state and the release at GC (``streams.AdoptedState``)."""
 
-    __slots__ = ("_inner", "_observer")
+    __slots__ = ()
 
-    _inner: Any
     _observer: Observer
-
-    def _adopt(self, inner: Any, observer: Observer) -> None:
-        self._inner = inner
-        self._observer = observer
-        observer.hold()
-        state = getattr(inner, "__dict__", None)
-        if isinstance(state, dict):
-            object.__setattr__(self, "__dict__", state)
-
-    def __getattr__(self, name: str) -> Any:
-        if name in ("_inner", "_observer"):
-            raise AttributeError(name)
-        return getattr(self._inner, name)
-
-    def __del__(self) -> None:
-        try:
-            self._observer.release()
-        except Exception:  # pragma: no cover - interpreter shutdown, or never adopted
-            pass
 
 
 class TracedEventReceiver(_Adopted, AWSEventReceiver):  # type: ignore[misc]

@@ -31,27 +31,24 @@ _log = logging.getLogger(__name__)
 P = TypeVar("P", bound="ProxyState")
 
 
-class ProxyState:
-    """What the sync and async proxies share: the adopted instance state, copies, and the end at GC."""
+class AdoptedState:
+    """A proxy that adopts the wrapped object's instance state (its ``__dict__`` *is* the wrapped one's;
+    our two fields live in slots), reads the wrapped type's class attributes through, and releases its
+    observer when garbage collected. Shared by the botocore, aiobotocore and smithy SDK proxies."""
 
     __slots__ = ("_inner", "_observer")
 
     _inner: Any
-    _observer: StreamObserver
+    _observer: Any  # a StreamObserver, or for the smithy SDK anything with hold() and release()
 
-    def _adopt(self, inner: Any, observer: StreamObserver) -> None:
+    def _adopt(self, inner: Any, observer: Any) -> None:
         self._inner = inner
         self._observer = observer
         observer.hold()
         state = getattr(inner, "__dict__", None)
         if isinstance(state, dict):
-            # Share botocore's state itself (not a copy): whatever one side changes, the other sees.
+            # Share the SDK's state itself (not a copy): whatever one side changes, the other sees.
             object.__setattr__(self, "__dict__", state)
-
-    def __copy__(self: P) -> P:
-        twin = type(self).__new__(type(self))
-        twin._adopt(copy.copy(self._inner), self._observer)
-        return twin
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for attributes not found normally (class attributes of the wrapped type).
@@ -64,6 +61,19 @@ class ProxyState:
             self._observer.release()
         except Exception:  # pragma: no cover - interpreter shutdown, or never adopted
             pass
+
+
+class ProxyState(AdoptedState):
+    """What the sync and async botocore proxies share: the adopted state, and copies."""
+
+    __slots__ = ()
+
+    _observer: StreamObserver
+
+    def __copy__(self: P) -> P:
+        twin = type(self).__new__(type(self))
+        twin._adopt(copy.copy(self._inner), self._observer)
+        return twin
 
 
 class TracedEventStream(ProxyState, EventStream):  # type: ignore[misc]
