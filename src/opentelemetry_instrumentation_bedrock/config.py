@@ -117,19 +117,44 @@ def _positive_int(value: Optional[str], source: str) -> Optional[int]:
     return None
 
 
-def _flag(keyword: Any, env_value: Optional[str], source: str) -> bool:
+def _flag(keyword: Any, env_value: Optional[str], source: str, default: bool = False) -> bool:
+    """A boolean switch: the keyword wins (a string reads like the variable), then the variable; an
+    empty or unknown value (warned about) leaves the default."""
     if isinstance(keyword, str):  # instrument(x="false") means what the variable's "false" means
         env_value, keyword = keyword, None
     if keyword is not None:
         return bool(keyword)
     if not env_value:
-        return False
+        return default
     text = env_value.strip().lower()
     if text in ("true", "1", "yes", "on"):
         return True
-    if text not in ("false", "0", "no", "off"):
-        _log.warning("bedrock instrumentation: ignoring %s=%r (expected true or false)", source, env_value)
-    return False
+    if text in ("false", "0", "no", "off"):
+        return False
+    _log.warning("bedrock instrumentation: ignoring %s=%r (expected true or false)", source, env_value)
+    return default
+
+
+def _choice(
+    kwargs: Mapping[str, Any],
+    keyword_name: str,
+    environ: Mapping[str, str],
+    env_name: str,
+    values: Mapping[str, bool],
+    default: bool,
+    expected: str,
+) -> bool:
+    """A switch with named values: the keyword wins over the variable; an unknown value (warned
+    about) leaves the default."""
+    keyword = kwargs.get(keyword_name)
+    value, source = (keyword, keyword_name) if keyword is not None else (environ.get(env_name), env_name)
+    if value is None:
+        return default
+    chosen = values.get(str(value).strip().lower())
+    if chosen is None:
+        _log.warning("bedrock instrumentation: ignoring %s=%r; expected %s", source, value, expected)
+        return default
+    return chosen
 
 
 SEMCONV_COMPAT_ENV = "OTEL_INSTRUMENTATION_BEDROCK_SEMCONV_COMPAT"
@@ -142,19 +167,9 @@ def semconv_compat(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.en
     ``OTEL_INSTRUMENTATION_BEDROCK_SEMCONV_COMPAT``; the default (``none``) emits the latest names only.
     The spec defines no ``OTEL_SEMCONV_STABILITY_OPT_IN`` value for this (``gen_ai_latest_experimental``
     asks for the latest names, which are already the default)."""
-    keyword = kwargs.get("semconv_compat")
-    value, source = (
-        (keyword, "semconv_compat")
-        if keyword is not None
-        else (environ.get(SEMCONV_COMPAT_ENV), SEMCONV_COMPAT_ENV)
+    return _choice(
+        kwargs, "semconv_compat", environ, SEMCONV_COMPAT_ENV, _COMPAT_VALUES, False, "none or v1.41"
     )
-    if value is None:
-        return False
-    compat = _COMPAT_VALUES.get(str(value).strip().lower())
-    if compat is None:
-        _log.warning("bedrock instrumentation: ignoring %s=%r; expected none or v1.41", source, value)
-        return False
-    return compat
 
 
 NESTED_USAGE_ENV = "OTEL_INSTRUMENTATION_BEDROCK_NESTED_USAGE"
@@ -167,19 +182,9 @@ def defer_nested_usage(kwargs: Mapping[str, Any], environ: Mapping[str, str] = o
     (``defer``, the default), so a backend summing ``gen_ai.usage.*`` over a trace counts the call once;
     ``keep`` records them on ours too. Keyword ``nested_usage`` wins over
     ``OTEL_INSTRUMENTATION_BEDROCK_NESTED_USAGE``. Metrics are recorded once per call either way."""
-    keyword = kwargs.get("nested_usage")
-    value, source = (
-        (keyword, "nested_usage")
-        if keyword is not None
-        else (environ.get(NESTED_USAGE_ENV), NESTED_USAGE_ENV)
+    return _choice(
+        kwargs, "nested_usage", environ, NESTED_USAGE_ENV, _NESTED_USAGE_VALUES, True, "defer or keep"
     )
-    if value is None:
-        return True
-    defer = _NESTED_USAGE_VALUES.get(str(value).strip().lower())
-    if defer is None:
-        _log.warning("bedrock instrumentation: ignoring %s=%r; expected defer or keep", source, value)
-        return True
-    return defer
 
 
 RESOLVE_PROFILES_ENV = "OTEL_INSTRUMENTATION_BEDROCK_RESOLVE_INFERENCE_PROFILES"
@@ -215,20 +220,7 @@ def chunk_metrics_enabled(kwargs: Mapping[str, Any], environ: Mapping[str, str] 
     keyword ``chunk_metrics=False`` or ``OTEL_INSTRUMENTATION_BEDROCK_CHUNK_METRICS=false`` turns it off
     (and its v1.41.0 twin in the compatibility mode) for a process relaying many streams. Time to first
     chunk and every per-call metric stay."""
-    keyword = kwargs.get("chunk_metrics")
-    if keyword is not None and not isinstance(keyword, str):
-        return bool(keyword)
-    value = keyword if keyword is not None else environ.get(CHUNK_METRICS_ENV)
-    if not value:
-        return True
-    text = value.strip().lower()
-    if text in ("false", "0", "no", "off"):
-        return False
-    if text not in ("true", "1", "yes", "on"):
-        _log.warning(
-            "bedrock instrumentation: ignoring %s=%r (expected true or false)", CHUNK_METRICS_ENV, value
-        )
-    return True
+    return _flag(kwargs.get("chunk_metrics"), environ.get(CHUNK_METRICS_ENV), CHUNK_METRICS_ENV, default=True)
 
 
 SUMS_ENV = "OTEL_INSTRUMENTATION_BEDROCK_OBSERVABLE_SUMS"
