@@ -14,10 +14,8 @@ from opentelemetry.trace import SpanKind, StatusCode
 from agentcore_support import RUNTIME_ARN, SESSION, assert_no_text, needs, point_attrs, sdk
 from bedrock_emulator import Reply
 from conftest import instrumentation
-from opentelemetry_instrumentation_bedrock.operations.bedrock_agentcore.propagation import (
-    propagation_enabled,
-    with_trace_context,
-)
+from opentelemetry_instrumentation_bedrock.config import propagation_enabled
+from opentelemetry_instrumentation_bedrock.operations.bedrock_agentcore.propagation import with_trace_context
 
 pytestmark = needs("InvokeAgentRuntime", "InvokeAgentRuntimeCommand")
 

@@ -31,6 +31,7 @@ from .config import (
     defer_nested_usage,
     observable_sums_enabled,
     profile_resolution,
+    propagation_enabled,
     semconv_compat,
 )
 from .cost.pricing import Pricing
@@ -38,7 +39,6 @@ from .hooks.botocore import Patch
 from .hooks.coexist import quiet_other_instrumentations
 from .hooks.post_import import PostImportHook
 from .hooks.retries import unhook_all
-from .operations.bedrock_agentcore.propagation import propagation_enabled
 from .package import _instruments
 from .telemetry.instruments import Telemetry
 from .version import __version__

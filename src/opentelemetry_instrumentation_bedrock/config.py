@@ -233,3 +233,15 @@ def observable_sums_enabled(kwargs: Mapping[str, Any], environ: Mapping[str, str
     exemplars on those counters. Off by default; keyword ``observable_sums`` wins over
     ``OTEL_INSTRUMENTATION_BEDROCK_OBSERVABLE_SUMS``."""
     return _flag(kwargs.get("observable_sums"), environ.get(SUMS_ENV), SUMS_ENV)
+
+
+PROPAGATE_ENV = "OTEL_INSTRUMENTATION_BEDROCK_AGENTCORE_PROPAGATE_CONTEXT"
+
+
+def propagation_enabled(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether AgentCore calls carry our trace context to the hosted side
+    (operations/bedrock_agentcore/propagation.py). On by default; keyword ``agentcore_propagate_context``
+    wins over ``OTEL_INSTRUMENTATION_BEDROCK_AGENTCORE_PROPAGATE_CONTEXT``. Read once, at ``instrument()``."""
+    return _flag(
+        kwargs.get("agentcore_propagate_context"), environ.get(PROPAGATE_ENV), PROPAGATE_ENV, default=True
+    )

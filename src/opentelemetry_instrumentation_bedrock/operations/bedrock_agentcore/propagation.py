@@ -13,15 +13,12 @@ that is passed on to botocore. ``traceId`` (X-Ray's ``X-Amzn-Trace-Id``) is boto
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any, Optional
 from weakref import WeakKeyDictionary
 
 from opentelemetry import propagate
 from opentelemetry.context import Context
-
-PROPAGATE_ENV = "OTEL_INSTRUMENTATION_BEDROCK_AGENTCORE_PROPAGATE_CONTEXT"
 
 # Request member -> the carrier key the W3C propagators write.
 MEMBERS = (("traceParent", "traceparent"), ("traceState", "tracestate"), ("baggage", "baggage"))
@@ -30,16 +27,6 @@ _TRACE_CONTEXT = ("traceParent", "traceState")
 # service model -> operation -> {member: max length or None}: read once per operation of each model
 # (weakly held: a client's model goes with its last client, and is never mistaken for another's).
 _limits: WeakKeyDictionary[Any, dict[str, dict[str, Optional[int]]]] = WeakKeyDictionary()
-
-
-def propagation_enabled(kwargs: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> bool:
-    """Keyword ``agentcore_propagate_context`` wins over ``OTEL_INSTRUMENTATION_BEDROCK_AGENTCORE_PROPAGATE_CONTEXT``;
-    on by default (``false``, ``0``, ``no`` or ``off`` turn it off). Read once, at ``instrument()``."""
-    keyword = kwargs.get("agentcore_propagate_context")
-    if keyword is not None:
-        return bool(keyword)
-    value = environ.get(PROPAGATE_ENV, "").strip().lower()
-    return value not in ("false", "0", "no", "off")
 
 
 def member_limits(client: Any, operation_name: str) -> dict[str, Optional[int]]:
