@@ -482,3 +482,26 @@ def test_a_bug_of_ours_leaves_the_call_as_uninstrumented(emu: Any, monkeypatch: 
     assert output.output == plain.output and output.usage == plain.usage
     assert telemetry.spans() == []  # the span never started: the call went straight through
     assert [kind[0] for kind in bugs.counts()] == ["failed to start a span"]
+
+
+def test_the_request_tier_prices_the_call_as_for_botocore(emu: Any) -> None:
+    """The smithy SDK's calls get the same cost inputs from the request as botocore's (one preparation
+    for both SDKs): a flex request answered without a tier is priced at the flex rates."""
+    from bedrock_emulator import converse_body
+
+    prices = {
+        "amazon.nova-lite": {"input": 1.0, "output": 5.0, "tiers": {"flex": {"input": 0.5, "output": 2.5}}}
+    }
+
+    async def call() -> Any:
+        c = await make_client(emu.url)
+        try:
+            return await c.converse(converse_input(service_tier=models.ServiceTier(type="flex")))
+        finally:
+            await c.close()
+
+    with instrumentation(prices=prices) as telemetry:
+        emu.script(Reply.json(converse_body((1000, 200), 100)))
+        run(call)
+    # 1000 x 0.5 + 200 x 2.5 = 1000 micro-dollars (standard rates would give 2000).
+    assert telemetry.span().attributes["aws.bedrock.usage.cost"] == 0.001

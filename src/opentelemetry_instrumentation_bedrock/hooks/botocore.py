@@ -145,9 +145,6 @@ class Patch:
             }
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)
-            if self.telemetry.defer_nested_usage and info.operation in sc.INFERENCE_OPERATIONS:
-                call.usage_deferred = in_inference_span()
-            call.cost_request = info.attributes
             profiles = self.telemetry.pricing.profiles
             # Opt-in; never waits (cost/profiles.py). An ARN priced in the table needs no answer.
             if (
@@ -158,7 +155,7 @@ class Patch:
                 guard(profiles.defer, client, info.model, what="failed to resolve an inference profile")
             call.context = call_context(span)
             try:
-                self._prepare(operation, api_params, info, call, request_attrs)
+                prepare_call(self.telemetry, operation, api_params, info, call, request_attrs)
             except Exception:
                 guard(call.finish, None)  # our bug: the call goes ahead uninstrumented, no span left open
                 raise
@@ -169,28 +166,6 @@ class Patch:
         except Exception:
             report("failed to start a span", type(operation).__name__)
             return None
-
-    def _prepare(
-        self,
-        operation: Operation,
-        api_params: Mapping[str, Any],
-        info: RequestInfo,
-        call: Call,
-        request_attrs: dict[str, AttributeValue],
-    ) -> None:
-        """What a started call needs before it is sent: its guardrail and, with capture on, content."""
-        info.call = call
-        guardrail = info.attributes.get(sc.AWS_BEDROCK_GUARDRAIL_ID)
-        if isinstance(guardrail, str):
-            call.guardrail_id = guardrail
-        recorder = self.telemetry.content
-        if recorder is not None:
-            info.capture = recorder.config
-            call.request_attrs = request_attrs
-            try:
-                call.request_content = operation.request_content(api_params, info)
-            except Exception:
-                report("failed to read request content", call.shape())
 
     @staticmethod
     def _finish(operation: Operation, info: RequestInfo, call: Call, result: Any) -> Any:
@@ -285,3 +260,31 @@ def wrap_stream(
         report("failed to wrap a response stream", call.shape())
     guard(call.finish, None, request_id)
     return result
+
+
+def prepare_call(
+    telemetry: Telemetry,
+    operation: Operation,
+    api_params: Mapping[str, Any],
+    info: RequestInfo,
+    call: Call,
+    request_attrs: dict[str, AttributeValue],
+) -> None:
+    """What a started call needs before it is sent, whichever SDK makes it (botocore, aiobotocore, the
+    smithy SDK): the nested-usage rule, the request's cost inputs, its guardrail and, with capture on,
+    its content."""
+    if telemetry.defer_nested_usage and info.operation in sc.INFERENCE_OPERATIONS:
+        call.usage_deferred = in_inference_span()
+    call.cost_request = info.attributes
+    info.call = call
+    guardrail = info.attributes.get(sc.AWS_BEDROCK_GUARDRAIL_ID)
+    if isinstance(guardrail, str):
+        call.guardrail_id = guardrail
+    recorder = telemetry.content
+    if recorder is not None:
+        info.capture = recorder.config
+        call.request_attrs = request_attrs
+        try:
+            call.request_content = operation.request_content(api_params, info)
+        except Exception:
+            report("failed to read request content", call.shape())

@@ -33,17 +33,15 @@ from ..content.assembly import Assembler
 from ..operations import OPERATIONS
 from ..operations.base import Operation, RequestInfo, response_context
 from ..operations.invoke_model import InvokeModel
-from ..telemetry import names as sc
 from ..telemetry import v141
 from ..telemetry.call import Call
 from ..telemetry.facts import ResponseFacts
 from ..telemetry.instruments import Telemetry
-from ..telemetry.nesting import in_inference_span
 from ..wire.smithy_events import smithy_reader
 from ..wire.smithy_shapes import as_botocore, request_id_of, with_metadata
 from ..wire.smithy_streams import TracedEventReceiver
 from ..wire.streaming import StreamObserver
-from .botocore import call_context
+from .botocore import call_context, prepare_call
 from .smithy_attributes import common_attributes, note_destination, retry_attributes, sdk_attributes
 from .smithy_interceptor import CURRENT, BedrockInterceptor, Exchange
 
@@ -166,20 +164,11 @@ class SmithyPatch:
             request_attrs = {**common, **info.attributes, **sdk_attributes(op_name, client)}
             span = self.telemetry.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=request_attrs)
             call = Call(self.telemetry, span, info.operation, common)
-            if self.telemetry.defer_nested_usage and info.operation in sc.INFERENCE_OPERATIONS:
-                call.usage_deferred = in_inference_span()  # the same rule as botocore's calls
-            info.call = call
-            guardrail = info.attributes.get(sc.AWS_BEDROCK_GUARDRAIL_ID)
-            if isinstance(guardrail, str):
-                call.guardrail_id = guardrail
-            recorder = self.telemetry.content
-            if recorder is not None:
-                info.capture = recorder.config
-                call.request_attrs = request_attrs
-                try:
-                    call.request_content = operation.request_content(params, info)
-                except Exception:
-                    report("failed to read request content", call.shape())
+            try:
+                prepare_call(self.telemetry, operation, params, info, call, request_attrs)
+            except Exception:
+                guard(call.finish, None)  # our bug: the call goes ahead uninstrumented, no span left open
+                raise
             return info, call
         except Exception:
             report("failed to start a span", type(operation).__name__)
