@@ -21,12 +21,6 @@ from .base import RequestInfo
 _GUARDRAIL_KEYS = (sc.AWS_BEDROCK_GUARDRAIL_ID, sc.AWS_BEDROCK_GUARDRAIL_VERSION)
 
 
-def _extra(facts: ResponseFacts) -> dict[str, Any]:
-    extra = facts.extra_attributes if facts.extra_attributes is not None else {}
-    facts.extra_attributes = extra
-    return extra
-
-
 def agent_reader(info: RequestInfo, assembler: Optional[Assembler]) -> EventReader:
     call = info.call
     trace: Optional[AgentTrace] = None
@@ -60,7 +54,7 @@ def agent_reader(info: RequestInfo, assembler: Optional[Assembler]) -> EventRead
             return False
         files = event.get("files")
         if files is not None:
-            extra = _extra(facts)
+            extra = facts.extra()
             count = int(extra.get(sc.AWS_BEDROCK_AGENT_FILES_COUNT, 0)) + file_count(as_mapping(files))
             extra[sc.AWS_BEDROCK_AGENT_FILES_COUNT] = count
         return False

@@ -76,9 +76,7 @@ class AgentTrace:
         facts.agent_calls = (root.inference_calls, root.tool_calls)
         usage = root.usage()
         if usage:
-            extra = facts.extra_attributes if facts.extra_attributes is not None else {}
-            extra.update(usage)
-            facts.extra_attributes = extra
+            facts.extra().update(usage)
         if root.finish is not None:
             facts.finish_reasons = (root.finish,)
         if root.error is not None:

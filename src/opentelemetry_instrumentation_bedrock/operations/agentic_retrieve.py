@@ -31,12 +31,6 @@ def _model(config: Mapping[str, Any]) -> Optional[str]:
     return None
 
 
-def _extra(facts: ResponseFacts) -> dict[str, Any]:
-    extra = facts.extra_attributes if facts.extra_attributes is not None else {}
-    facts.extra_attributes = extra
-    return extra
-
-
 class AgenticRetrieveStream(Operation):
     service = SERVICE
     stream_member = "stream"
@@ -108,7 +102,7 @@ class AgenticRetrieveStream(Operation):
                 if facts.on_end is None:
                     facts.on_end = steps.close
                 steps.add(as_mapping(trace))
-                extra = _extra(facts)
+                extra = facts.extra()
                 if steps.guardrail_warnings:
                     extra[sc.AWS_BEDROCK_RETRIEVAL_GUARDRAIL_WARNINGS] = steps.guardrail_warnings
                 if steps.failures:
@@ -117,7 +111,7 @@ class AgenticRetrieveStream(Operation):
             result = event.get("result")
             if result is not None:
                 result = as_mapping(result)
-                extra = _extra(facts)
+                extra = facts.extra()
                 count = len(as_list(result.get("results")))
                 extra[sc.AWS_BEDROCK_RETRIEVAL_RESULT_COUNT] = (
                     int(extra.get(sc.AWS_BEDROCK_RETRIEVAL_RESULT_COUNT, 0)) + count

@@ -26,9 +26,7 @@ SERVICE = "bedrock-agent-runtime"
 def _conversation(facts: ResponseFacts, session_id: Any) -> None:
     session = as_str(session_id)
     if session is not None:
-        extra = facts.extra_attributes if facts.extra_attributes is not None else {}
-        extra[sc.GEN_AI_CONVERSATION_ID] = session
-        facts.extra_attributes = extra
+        facts.extra()[sc.GEN_AI_CONVERSATION_ID] = session
 
 
 def _user_text(api_params: Mapping[str, Any], info: RequestInfo, key: str) -> Any:
@@ -214,9 +212,7 @@ class RetrieveAndGenerate(Operation):
         _conversation(facts, result.get("sessionId"))
         citations = result.get("citations")
         if isinstance(citations, list):
-            extra = facts.extra_attributes if facts.extra_attributes is not None else {}
-            extra[sc.AWS_BEDROCK_CITATIONS_COUNT] = len(citations)
-            facts.extra_attributes = extra
+            facts.extra()[sc.AWS_BEDROCK_CITATIONS_COUNT] = len(citations)
         if info.capture is not None:
             from ..content import parts
 
@@ -250,9 +246,8 @@ class RetrieveAndGenerateStream(Operation):
                     assembler.text(0, as_mapping(event["output"]).get("text"))
                 return True
             if "citation" in event:
-                extra = facts.extra_attributes if facts.extra_attributes is not None else {}
+                extra = facts.extra()
                 extra[sc.AWS_BEDROCK_CITATIONS_COUNT] = int(extra.get(sc.AWS_BEDROCK_CITATIONS_COUNT, 0)) + 1
-                facts.extra_attributes = extra
             return False
 
         return read

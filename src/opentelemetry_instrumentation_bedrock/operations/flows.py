@@ -45,12 +45,6 @@ def _flow(api_params: Mapping[str, Any], operation: str) -> RequestInfo:
     return info
 
 
-def _extra(facts: ResponseFacts) -> dict[str, Any]:
-    extra = facts.extra_attributes if facts.extra_attributes is not None else {}
-    facts.extra_attributes = extra
-    return extra
-
-
 class InvokeFlow(Operation):
     service = SERVICE
     stream_member = "responseStream"
@@ -61,7 +55,7 @@ class InvokeFlow(Operation):
     def stream_facts(self, result: Mapping[str, Any], facts: ResponseFacts) -> None:
         execution = as_str(result.get("executionId"))
         if execution is not None:
-            _extra(facts)[sc.AWS_BEDROCK_FLOW_EXECUTION_ID] = execution
+            facts.extra()[sc.AWS_BEDROCK_FLOW_EXECUTION_ID] = execution
 
     def event_reader(self, info: RequestInfo, assembler: Optional[Assembler]) -> EventReader:
         call = info.call
@@ -69,7 +63,7 @@ class InvokeFlow(Operation):
 
         def read(event: Mapping[str, Any], facts: ResponseFacts) -> bool:
             if "flowOutputEvent" in event:
-                extra = _extra(facts)
+                extra = facts.extra()
                 extra[sc.AWS_BEDROCK_FLOW_OUTPUT_COUNT] = (
                     int(extra.get(sc.AWS_BEDROCK_FLOW_OUTPUT_COUNT, 0)) + 1
                 )
@@ -78,7 +72,7 @@ class InvokeFlow(Operation):
             if completion is not None:
                 reason = as_str(as_mapping(completion).get("completionReason"))
                 if reason is not None:
-                    _extra(facts)[sc.AWS_BEDROCK_FLOW_COMPLETION_REASON] = reason
+                    facts.extra()[sc.AWS_BEDROCK_FLOW_COMPLETION_REASON] = reason
                 return False
             part = event.get("flowTraceEvent")
             if part is not None and trace is not None:

@@ -70,6 +70,13 @@ class ResponseFacts:
         # Called once when the call ends (an agent trace ends the child spans still open), before emitting.
         self.on_end: Any = None
 
+    def extra(self) -> dict[str, Any]:
+        """The operation-specific attributes, created on first use."""
+        extra = self.extra_attributes
+        if extra is None:
+            extra = self.extra_attributes = {}
+        return extra
+
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
         return f"ResponseFacts({fields})"
