@@ -38,16 +38,8 @@ def put_str(attrs: Attributes, name: str, value: Any) -> Optional[str]:
     return text
 
 
-def extra(facts: ResponseFacts) -> dict[str, Any]:
-    """The facts' operation-specific attributes, created on first use."""
-    found = facts.extra_attributes
-    if found is None:
-        found = facts.extra_attributes = {}
-    return found
-
-
 def conversation(facts: ResponseFacts, session: Any) -> None:
     """The session the service answered in (it creates one when the request named none)."""
     text = as_str(session)
     if text is not None:
-        extra(facts)[sc.GEN_AI_CONVERSATION_ID] = text
+        facts.extra()[sc.GEN_AI_CONVERSATION_ID] = text

@@ -25,7 +25,7 @@ from ...telemetry import names as sc
 from ...telemetry.call import Call
 from ...telemetry.facts import ResponseFacts, as_int, as_list, as_mapping, as_number, as_str
 from ..base import Attributes, RequestInfo
-from .common import AgentCoreOperation, extra, put_str
+from .common import AgentCoreOperation, put_str
 
 
 def evaluated_context(span_context: Mapping[str, Any]) -> Optional[Context]:
@@ -96,7 +96,7 @@ class Evaluate(AgentCoreOperation):
         self, info: RequestInfo, result: dict[str, Any], headers: Mapping[str, Any], facts: ResponseFacts
     ) -> dict[str, Any]:
         results = as_list(result.get("evaluationResults"))
-        found = extra(facts)
+        found = facts.extra()
         found[sc.AWS_BEDROCK_AGENTCORE_EVALUATION_RESULT_COUNT] = len(results)
         found[sc.AWS_BEDROCK_AGENTCORE_EVALUATION_ERROR_COUNT] = sum(
             1 for r in results if as_str(as_mapping(r).get("errorCode")) is not None

@@ -18,7 +18,7 @@ from typing import Any, Optional
 from ...telemetry import names as sc
 from ...telemetry.facts import ResponseFacts, as_int, as_list, as_mapping, as_number, as_str
 from ..base import Attributes, RequestInfo
-from .common import AgentCoreOperation, extra, put_str
+from .common import AgentCoreOperation, put_str
 
 
 def memory_request(
@@ -64,7 +64,7 @@ def _text_records(records: Any) -> list[dict[str, Any]]:
 def _batch_outcome(result: Mapping[str, Any], facts: ResponseFacts) -> None:
     failed = result.get("failedRecords")
     if isinstance(failed, list):
-        extra(facts)[sc.AWS_BEDROCK_AGENTCORE_MEMORY_FAILED_COUNT] = len(failed)
+        facts.extra()[sc.AWS_BEDROCK_AGENTCORE_MEMORY_FAILED_COUNT] = len(failed)
 
 
 class RetrieveMemoryRecords(AgentCoreOperation):
@@ -88,12 +88,12 @@ class RetrieveMemoryRecords(AgentCoreOperation):
     ) -> dict[str, Any]:
         found = result.get("memoryRecordSummaries")
         if isinstance(found, list):
-            extra(facts)[sc.GEN_AI_MEMORY_RECORD_COUNT] = len(found)
+            facts.extra()[sc.GEN_AI_MEMORY_RECORD_COUNT] = len(found)
             scores = [
                 float(s) for s in (as_number(as_mapping(r).get("score")) for r in found) if s is not None
             ]
             if scores:
-                extra(facts)[sc.AWS_BEDROCK_AGENTCORE_MEMORY_TOP_SCORE] = max(scores)
+                facts.extra()[sc.AWS_BEDROCK_AGENTCORE_MEMORY_TOP_SCORE] = max(scores)
             records = None
             if info.capture is not None:
                 records = _text_records(found)
@@ -135,7 +135,7 @@ class CreateEvent(AgentCoreOperation):
         self, info: RequestInfo, result: dict[str, Any], headers: Mapping[str, Any], facts: ResponseFacts
     ) -> dict[str, Any]:
         event = as_mapping(result.get("event"))
-        found = extra(facts)
+        found = facts.extra()
         event_id = as_str(event.get("eventId"))
         if event_id is not None:
             found[sc.GEN_AI_MEMORY_RECORD_ID] = event_id

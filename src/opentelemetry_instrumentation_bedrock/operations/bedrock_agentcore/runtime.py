@@ -22,7 +22,7 @@ from ...telemetry.facts import ResponseFacts, as_int, as_mapping, as_str
 from ...wire.body_observer import BodyObserver, BodyParser
 from ...wire.streaming import EventReader
 from ..base import Attributes, RequestInfo
-from .common import AgentCoreOperation, conversation, extra, put_str
+from .common import AgentCoreOperation, conversation, put_str
 
 RUNTIME_COMMAND_TOOL = "runtime_command"  # gen_ai.tool.name of InvokeAgentRuntimeCommand
 
@@ -39,7 +39,7 @@ def _status(facts: ResponseFacts, result: Mapping[str, Any]) -> None:
     conversation(facts, result.get("runtimeSessionId"))
     status = as_int(result.get("statusCode"))
     if status is not None:
-        extra(facts)[sc.HTTP_RESPONSE_STATUS_CODE] = status
+        facts.extra()[sc.HTTP_RESPONSE_STATUS_CODE] = status
 
 
 def _no_parse(data: bytes, facts: ResponseFacts) -> None:
@@ -124,7 +124,7 @@ class InvokeAgentRuntimeCommand(AgentCoreOperation):
                 return True
             stop = as_mapping(chunk.get("contentStop"))
             if stop:
-                found = extra(facts)
+                found = facts.extra()
                 code = as_int(stop.get("exitCode"))
                 if code is not None:
                     found[sc.AWS_BEDROCK_AGENTCORE_COMMAND_EXIT_CODE] = code

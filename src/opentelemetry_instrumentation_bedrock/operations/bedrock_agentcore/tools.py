@@ -18,7 +18,7 @@ from ...telemetry import names as sc
 from ...telemetry.facts import ResponseFacts, as_int, as_list, as_mapping, as_str
 from ...wire.streaming import EventReader
 from ..base import Attributes, RequestInfo
-from .common import AgentCoreOperation, extra, put_str
+from .common import AgentCoreOperation, put_str
 
 WEB_SEARCH_TOOL = "web_search"
 
@@ -55,14 +55,14 @@ class InvokeCodeInterpreter(AgentCoreOperation):
     def stream_facts(self, result: Mapping[str, Any], facts: ResponseFacts) -> None:
         session = as_str(result.get("sessionId"))
         if session is not None:
-            extra(facts)[sc.AWS_BEDROCK_AGENTCORE_TOOL_SESSION_ID] = session
+            facts.extra()[sc.AWS_BEDROCK_AGENTCORE_TOOL_SESSION_ID] = session
 
     def event_reader(self, info: RequestInfo, assembler: Optional[Assembler]) -> EventReader:
         def read(event: Mapping[str, Any], facts: ResponseFacts) -> bool:
             result = as_mapping(event.get("result"))
             if not result:
                 return False
-            found = extra(facts)
+            found = facts.extra()
             count = int(found.get(sc.AWS_BEDROCK_AGENTCORE_TOOL_RESULT_COUNT, 0))
             found[sc.AWS_BEDROCK_AGENTCORE_TOOL_RESULT_COUNT] = count + len(as_list(result.get("content")))
             if isinstance(result.get("isError"), bool):
@@ -99,7 +99,7 @@ class InvokeBrowser(AgentCoreOperation):
         for value in outcome.values():
             status = as_str(as_mapping(value).get("status"))
             if status is not None:
-                extra(facts)[sc.AWS_BEDROCK_AGENTCORE_TOOL_STATUS] = status
+                facts.extra()[sc.AWS_BEDROCK_AGENTCORE_TOOL_STATUS] = status
         return result
 
 
@@ -118,5 +118,5 @@ class InvokeWebSearch(AgentCoreOperation):
     ) -> dict[str, Any]:
         results = result.get("results")
         if isinstance(results, list):
-            extra(facts)[sc.AWS_BEDROCK_AGENTCORE_TOOL_RESULT_COUNT] = len(results)
+            facts.extra()[sc.AWS_BEDROCK_AGENTCORE_TOOL_RESULT_COUNT] = len(results)
         return result
